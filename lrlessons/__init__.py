@@ -1,0 +1,42 @@
+"""lrlessons: how the learning rate, and the optimizers that adapt it, really work.
+
+The core (schedules, optimizers, problems, runs, theory, config, exercises) imports numpy
+only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
+"""
+
+from importlib import import_module as _import_module
+
+from . import optimizers, schedules
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    # name: (module, attribute or None for the module itself)
+    "create_learning_rate": ("lrlessons.config", "create_learning_rate"),
+    "run": ("lrlessons.run", "run"),
+    "sweep": ("lrlessons.run", "sweep"),
+    "Trajectory": ("lrlessons.run", "Trajectory"),
+    "problems": ("lrlessons.problems", None),
+    "theory": ("lrlessons.theory", None),
+    "frameworks": ("lrlessons.frameworks", None),
+    "exercises": ("lrlessons.exercises", None),
+    "viz": ("lrlessons.viz", None),
+    "widgets": ("lrlessons.widgets", None),
+}
+
+__all__ = ["optimizers", "schedules", "__version__", *_LAZY]
+
+
+def __getattr__(name):
+    """Import submodules on first use so ``import lrlessons`` stays as light as numpy."""
+    if name in _LAZY:
+        module_name, attr = _LAZY[name]
+        module = _import_module(module_name)
+        value = module if attr is None else getattr(module, attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'lrlessons' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,3 @@
+"""keras optimizers (filled in by the optimizers work)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""optax optimizers (filled in by the optimizers work)."""
+
+__all__: list[str] = []

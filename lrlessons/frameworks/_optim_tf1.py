@@ -1,0 +1,3 @@
+"""tf1 optimizers (filled in by the optimizers work)."""
+
+__all__: list[str] = []

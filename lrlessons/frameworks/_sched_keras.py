@@ -1,0 +1,3 @@
+"""keras schedules (filled in by the schedules work)."""
+
+__all__: list[str] = []

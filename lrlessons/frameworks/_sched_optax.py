@@ -1,0 +1,3 @@
+"""optax schedules (filled in by the schedules work)."""
+
+__all__: list[str] = []
