@@ -1,0 +1,96 @@
+r"""Reference solutions to the lrlessons exercises, written the way a student would.
+
+Kept OUT of the student path (not in ``lrlessons/``, not in ``notebooks/``): students import
+``lrlessons`` and open the lessons, neither of which ships these. Each function has exactly
+the signature that ``lrlessons.exercises.describe(name)`` states, and
+``lrlessons.exercises.check(name, fn)`` passes on every one of them (``tests/test_exercises.py``
+checks that). They are deliberately plain numpy, one line per equation, so they can be shown
+after the deadline.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SOLUTIONS: dict = {}
+
+
+def _solution(fn):
+    SOLUTIONS[fn.__name__] = fn
+    return fn
+
+
+@_solution
+def gd_step(theta, grad, lr):
+    return theta - lr * grad                             # θ ← θ − α g
+
+
+@_solution
+def momentum_step(theta, grad, b, lr, momentum):
+    b = momentum * b + grad                              # b_t = μ b_{t-1} + g_t
+    return theta - lr * b, b                             # θ ← θ − α b_t
+
+
+@_solution
+def nesterov_step(theta, grad, b, lr, momentum):
+    b = momentum * b + grad                              # b_t = μ b_{t-1} + g_t
+    return theta - lr * (grad + momentum * b), b         # θ ← θ − α (g_t + μ b_t)
+
+
+@_solution
+def adagrad_step(theta, grad, S, lr, eps):
+    S = S + grad**2                                      # S_t = S_{t-1} + g_t²
+    return theta - lr * grad / (np.sqrt(S) + eps), S     # θ ← θ − α g_t / (√S_t + ε)
+
+
+@_solution
+def rmsprop_step(theta, grad, v, lr, decay, eps):
+    v = decay * v + (1 - decay) * grad**2                # v_t = ρ v_{t-1} + (1-ρ) g_t²
+    return theta - lr * grad / (np.sqrt(v) + eps), v     # θ ← θ − α g_t / (√v_t + ε)
+
+
+@_solution
+def adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * grad                   # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * v + (1 - beta2) * grad**2                # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    m_hat = m / (1 - beta1**t)                           # m̂_t = m_t / (1-β₁ᵗ)
+    v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+@_solution
+def adamw_step(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    step = -lr * m_hat / (np.sqrt(v_hat) + eps)          # the Adam step
+    decay = -lr * weight_decay * theta                   # decoupled decay, from the old θ
+    return theta + step + decay, m, v
+
+
+@_solution
+def exponential_decay(step, learning_rate, decay_steps, decay_rate, staircase):
+    p = np.asarray(step) / decay_steps                   # p = t / D
+    if staircase:
+        p = np.floor(p)                                  # p = ⌊t / D⌋
+    return learning_rate * decay_rate**p                 # η = η₀ r^p
+
+
+@_solution
+def cosine_decay(step, learning_rate, decay_steps, alpha):
+    s = np.minimum(step, decay_steps)                    # s = min(t, D)
+    cosine = 0.5 * (1 + np.cos(np.pi * s / decay_steps)) # ½(1 + cos(π s / D))
+    return learning_rate * ((1 - alpha) * cosine + alpha)
+
+
+@_solution
+def linear_warmup(step, learning_rate, warmup_steps, start_lr):
+    ramp = start_lr + (learning_rate - start_lr) * np.asarray(step) / warmup_steps
+    return np.where(np.asarray(step) < warmup_steps, ramp, learning_rate)
+
+
+@_solution
+def article_warmup(step):
+    step = np.asarray(step)
+    return np.where(step < 1000, step / 1000 * 0.01, 0.01)   # tf.cond(step < 1000, ...)
