@@ -1,3 +1,261 @@
-"""pytorch schedules (filled in by the schedules work)."""
+r"""PyTorch ``torch.optim.lr_scheduler``, as pure schedules built from :mod:`lrlessons.schedules`.
 
-__all__: list[str] = []
+A PyTorch scheduler mutates an optimizer; here the base learning rate is the **first
+argument** (there is no optimizer) and the result is a pure schedule: its value at step
+``e`` is what ``scheduler.get_last_lr()`` returns after ``e`` calls of ``scheduler.step()``
+(the constructor's own step makes ``e = 0`` the first value). Keyword names and defaults are
+torch's (pytorch/pytorch ``torch/optim/lr_scheduler.py``; see ``shared/reference/frameworks.md``
+§4). PyTorch computes most schedulers recursively (each value from the previous one); the
+closed forms used here agree to rounding (checked to ``rtol=1e-12`` against torch 2.x).
+
+>>> s = StepLR(0.1, step_size=30, gamma=0.1)
+>>> [f"{float(v):.3f}" for v in s([0, 29, 30, 60])]
+['0.100', '0.100', '0.010', '0.001']
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import schedules as S
+from .._checks import check_integer, check_interval, suggest_keywords
+
+__all__ = [
+    "StepLR",
+    "MultiStepLR",
+    "ConstantLR",
+    "LinearLR",
+    "ExponentialLR",
+    "PolynomialLR",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
+    "OneCycleLR",
+    "SequentialLR",
+    "LambdaLR",
+]
+
+
+def _alpha(lr: Any, eta_min: Any) -> Any:
+    """PyTorch's absolute ``eta_min`` as the core's fraction ``alpha = eta_min / lr``."""
+    lr = np.asarray(lr, dtype=np.float64)
+    a = np.divide(eta_min, lr, out=np.zeros(np.broadcast_shapes(lr.shape, np.shape(eta_min))), where=lr != 0)
+    return a.item() if a.ndim == 0 else a
+
+
+@suggest_keywords
+def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> S.ExponentialDecay:
+    r"""``StepLR``: :math:`b\,\gamma^{\lfloor e/\text{step\_size}\rfloor}`, a staircase :func:`~lrlessons.schedules.exponential_decay`.
+
+    >>> [float(v) for v in StepLR(1.0, step_size=2, gamma=0.5)([0, 1, 2, 4])]
+    [1.0, 1.0, 0.5, 0.25]
+    """
+    check_integer("StepLR", "step_size", step_size, 1, None)
+    return S.exponential_decay(lr, step_size, gamma, staircase=True)
+
+
+@suggest_keywords
+def MultiStepLR(lr: Any, milestones: Any, gamma: float = 0.1) -> S.PiecewiseConstant:
+    r"""``MultiStepLR``: :math:`b\,\gamma^{\#\{m_i \le e\}}`, a :func:`~lrlessons.schedules.piecewise_constant` that changes **at** each milestone.
+
+    Repeated milestones compound (torch counts them with ``Counter``).
+
+    >>> [f"{float(v):.3f}" for v in MultiStepLR(0.1, milestones=[2, 4, 4])([0, 1, 2, 3, 4])]
+    ['0.100', '0.100', '0.010', '0.010', '0.000']
+    """
+    check_interval("MultiStepLR", "gamma", gamma, 0, None, "left")
+    for m in milestones:
+        check_integer("MultiStepLR", "milestones", m, 0, None)
+    counts = Counter(int(m) for m in milestones)
+    bounds = sorted(counts)
+    powers = np.concatenate([[0], np.cumsum([counts[b] for b in bounds])])
+    values = np.multiply.outer(np.asarray(lr, dtype=np.float64), np.float64(gamma) ** powers)
+    return S.piecewise_constant(bounds, values, closed="left")
+
+
+@suggest_keywords
+def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> S.PiecewiseConstant:
+    r"""``ConstantLR``: :math:`b\cdot\text{factor}` for :math:`e <` ``total_iters``, then :math:`b` (a :func:`~lrlessons.schedules.piecewise_constant`).
+
+    >>> [f"{float(v):.4f}" for v in ConstantLR(0.1, factor=0.5, total_iters=2)([0, 1, 2])]
+    ['0.0500', '0.0500', '0.1000']
+    """
+    check_interval("ConstantLR", "factor", factor, 0, 1, "both")
+    check_integer("ConstantLR", "total_iters", total_iters, 0, None)
+    lr = np.asarray(lr, dtype=np.float64)
+    return S.piecewise_constant([total_iters], np.stack([lr * factor, lr], axis=-1), closed="left")
+
+
+@suggest_keywords
+def LinearLR(lr: Any, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: int = 5) -> S.Linear:
+    r"""``LinearLR``: :math:`b\,(s + (e_f - s)\min(e, T)/T)`, a :func:`~lrlessons.schedules.linear` ramp.
+
+    (PyTorch's docstring example is shifted by one epoch; the code is what this reproduces.)
+
+    >>> [f"{float(v):.6f}" for v in LinearLR(0.05, start_factor=0.05, total_iters=40)([0, 1])]
+    ['0.002500', '0.003688']
+    """
+    check_interval("LinearLR", "start_factor", start_factor, 0, 1, "right")
+    check_interval("LinearLR", "end_factor", end_factor, 0, 1, "both")
+    check_integer("LinearLR", "total_iters", total_iters, 1, None)
+    lr = np.asarray(lr, dtype=np.float64)
+    return S.linear(_tolist(lr * start_factor), _tolist(lr * end_factor), total_iters)
+
+
+def _tolist(a: np.ndarray) -> Any:
+    return a.item() if a.ndim == 0 else a
+
+
+@suggest_keywords
+def ExponentialLR(lr: Any, gamma: float) -> S.ExponentialDecay:
+    r"""``ExponentialLR``: :math:`b\,\gamma^{e}`, an :func:`~lrlessons.schedules.exponential_decay` with ``decay_steps=1``.
+
+    >>> [float(v) for v in ExponentialLR(1.0, gamma=0.5)([0, 1, 3])]
+    [1.0, 0.5, 0.125]
+    """
+    return S.exponential_decay(lr, 1, gamma)
+
+
+@suggest_keywords
+def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> S.PolynomialDecay:
+    r"""``PolynomialLR``: :math:`b\,(1 - \min(e, T)/T)^{p}`, a :func:`~lrlessons.schedules.polynomial_decay` ending at 0.
+
+    >>> [f"{float(v):.3f}" for v in PolynomialLR(0.1, total_iters=4, power=2.0)([0, 1, 2, 4, 9])]
+    ['0.100', '0.056', '0.025', '0.000', '0.000']
+    """
+    check_integer("PolynomialLR", "total_iters", total_iters, 1, None)
+    return S.polynomial_decay(lr, total_iters, end_learning_rate=0.0, power=power)
+
+
+@suggest_keywords
+def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> S.CosineDecay:
+    r"""``CosineAnnealingLR``: :math:`\eta_{min} + (b - \eta_{min})\tfrac12(1 + \cos(\pi e/T_{max}))`, **not** clamped.
+
+    A :func:`~lrlessons.schedules.cosine_decay` with ``periodic=True`` and
+    :math:`\alpha = \eta_{min}/b`: past ``T_max`` the rate climbs back to :math:`b` at
+    :math:`2T_{max}`.
+
+    >>> [f"{float(v):.3f}" for v in CosineAnnealingLR(1.0, T_max=10)([0, 5, 10, 15, 20])]
+    ['1.000', '0.500', '0.000', '0.500', '1.000']
+    """
+    check_integer("CosineAnnealingLR", "T_max", T_max, 1, None)
+    return S.cosine_decay(lr, T_max, alpha=_alpha(lr, eta_min), periodic=True)
+
+
+@suggest_keywords
+def CosineAnnealingWarmRestarts(lr: Any, T_0: int, T_mult: int = 1, eta_min: float = 0.0) -> S.CosineDecayRestarts:
+    r"""``CosineAnnealingWarmRestarts``: SGDR with integer ``T_mult`` (default 1: fixed period), no peak decay.
+
+    A :func:`~lrlessons.schedules.cosine_decay_restarts` with ``t_mul=T_mult``, ``m_mul=1`` and
+    :math:`\alpha = \eta_{min}/b`.
+
+    >>> [f"{float(v):.3f}" for v in CosineAnnealingWarmRestarts(1.0, T_0=4)([0, 2, 3, 4, 6])]
+    ['1.000', '0.500', '0.146', '1.000', '0.500']
+    """
+    check_integer("CosineAnnealingWarmRestarts", "T_0", T_0, 1, None)
+    check_integer("CosineAnnealingWarmRestarts", "T_mult", T_mult, 1, None)
+    return S.cosine_decay_restarts(lr, T_0, t_mul=float(T_mult), m_mul=1.0, alpha=_alpha(lr, eta_min))
+
+
+@suggest_keywords
+def CyclicLR(
+    base_lr: Any,
+    max_lr: Any,
+    step_size_up: int = 2000,
+    step_size_down: int | None = None,
+    mode: str = "triangular",
+    gamma: float = 1.0,
+) -> S.Cyclic:
+    r"""``CyclicLR`` (Smith 2017), the core :func:`~lrlessons.schedules.cyclic`.
+
+    Only the learning rate is reproduced (``cycle_momentum`` changes the optimizer's
+    momentum, not the rate); custom ``scale_fn`` is not supported.
+
+    >>> [f"{float(v):.2f}" for v in CyclicLR(0.1, 1.0, step_size_up=2)([0, 1, 2, 3, 4])]
+    ['0.10', '0.55', '1.00', '0.55', '0.10']
+    """
+    return S.cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
+
+
+@suggest_keywords
+def OneCycleLR(
+    max_lr: Any,
+    total_steps: int | None = None,
+    epochs: int | None = None,
+    steps_per_epoch: int | None = None,
+    pct_start: float = 0.3,
+    anneal_strategy: str = "cos",
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+    three_phase: bool = False,
+) -> S.OneCycle:
+    r"""``OneCycleLR`` (Smith & Topin), the core :func:`~lrlessons.schedules.one_cycle` with ``past_end="pytorch"``.
+
+    ``total_steps`` or ``epochs * steps_per_epoch``. Like torch, step ``total_steps`` still
+    has a value (the last phase's formula continued) and later steps raise ``ValueError``.
+
+    >>> s = OneCycleLR(1.0, total_steps=100)
+    >>> [f"{float(v):.6f}" for v in s([0, 29, 99])]
+    ['0.040000', '1.000000', '0.000004']
+    """
+    if total_steps is None:
+        if epochs is None or steps_per_epoch is None:
+            raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch) in OneCycleLR.")
+        check_integer("OneCycleLR", "epochs", epochs, 1, None)
+        check_integer("OneCycleLR", "steps_per_epoch", steps_per_epoch, 1, None)
+        total_steps = int(epochs) * int(steps_per_epoch)
+    check_integer("OneCycleLR", "total_steps", total_steps, 1, None)
+    return S.one_cycle(max_lr, total_steps, pct_start, anneal_strategy, div_factor, final_div_factor, three_phase, past_end="pytorch")
+
+
+@suggest_keywords
+def SequentialLR(schedulers: Any, milestones: Any) -> S.Join:
+    r"""``SequentialLR``: switch to the next scheduler at each milestone, restarted at its epoch 0 (a :func:`~lrlessons.schedules.join`).
+
+    PyTorch's docstring example (ConstantLR(factor .1, 2 iters) then ExponentialLR(.9), lr 1):
+
+    >>> s = SequentialLR([ConstantLR(1.0, factor=0.1, total_iters=2), ExponentialLR(1.0, gamma=0.9)], milestones=[2])
+    >>> [f"{float(v):.3f}" for v in s([0, 1, 2, 3])]
+    ['0.100', '0.100', '1.000', '0.900']
+    """
+    return S.join(list(schedulers), list(milestones))
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class LambdaLR(S.Schedule):
+    r"""``LambdaLR``: :math:`b\cdot\lambda(e)` for a user function ``lr_lambda`` of the epoch.
+
+    ``lr_lambda`` is called once per step with a Python ``int`` (as torch does), so it may
+    use ``if``; it cannot be vectorized for you.
+
+    >>> s = LambdaLR(0.1, lr_lambda=lambda epoch: 0.95**epoch)
+    >>> [f"{float(v):.4f}" for v in s([0, 1, 2])]
+    ['0.1000', '0.0950', '0.0902']
+    >>> s
+    LambdaLR(lr=0.1, lr_lambda=<lambda>)
+    """
+
+    lr: Any
+    lr_lambda: Callable
+    _batched = ("lr",)
+
+    def __post_init__(self):
+        object.__setattr__(self, "lr", S._hp(self.lr))
+        check_interval("LambdaLR", "lr", self.lr, 0, None, "left")
+        if not callable(self.lr_lambda):
+            raise TypeError(f"The 'lr_lambda' parameter of LambdaLR must be a callable. Got {self.lr_lambda!r} instead.")
+
+    def _value(self, t):
+        (b,) = S.leading(t, self.lr)
+        flat = np.maximum(t, 0).astype(np.int64).ravel()
+        factors = np.array([float(self.lr_lambda(int(e))) for e in flat], dtype=np.float64).reshape(t.shape)
+        return b * factors
+
+    def __repr__(self):
+        lr = self.lr.tolist() if isinstance(self.lr, np.ndarray) else self.lr
+        name = getattr(self.lr_lambda, "__name__", type(self.lr_lambda).__name__)
+        return f"LambdaLR(lr={lr!r}, lr_lambda={name})"
