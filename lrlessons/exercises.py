@@ -542,10 +542,10 @@ _ADAGRAD = _Exercise(
     outputs=("theta", "S"),
     summary="One Adagrad update in PyTorch's form (S starts at 0, ε outside the root); return (theta, S).",
     lines=(
-        ("S", "S_t = S_{t-1} + g_t**2                  (sum of squared gradients, S_0 = 0)"),
+        ("s", "S_t = S_{t-1} + g_t**2                  (sum of squared gradients, S_0 = 0)"),
         ("delta", "theta_new = theta - lr * g_t / (sqrt(S_t) + eps)"),
     ),
-    output_lines={"theta": "delta", "S": "S"},
+    output_lines={"theta": "delta", "S": "s"},
     notes="Elementwise operations only. Return new arrays; do not modify theta or S in place (Duchi et al. 2011).",
     cases=_adagrad_cases,
     reference=_adagrad_reference,
@@ -553,9 +553,9 @@ _ADAGRAD = _Exercise(
         _Mistake("eps_inside_sqrt", "ε inside the square root, sqrt(S + eps), instead of outside", "delta",
                  "Add eps after the square root: np.sqrt(S) + eps (PyTorch; Keras/optax put it inside).",
                  _mistake_ada_eps_inside),
-        _Mistake("g_not_g2", "g instead of g² in the accumulator", "S",
+        _Mistake("g_not_g2", "g instead of g² in the accumulator", "s",
                  "Accumulate the squared gradient: S + grad**2.", _mistake_ada_g_not_g2),
-        _Mistake("abs_g", "|g| instead of g² in the accumulator", "S",
+        _Mistake("abs_g", "|g| instead of g² in the accumulator", "s",
                  "Accumulate the squared gradient: S + grad**2.", _mistake_ada_abs_g),
         _Mistake("old_accumulator", "the step divides by the old S_{t−1} instead of the new S_t", "delta",
                  "Add grad**2 to S first, then divide by sqrt(S) + eps.", _mistake_ada_old_S),
@@ -642,7 +642,8 @@ _RMSPROP = _Exercise(
     summary="One RMSprop update in PyTorch's form (v starts at 0, ε outside the root); return (theta, v).",
     lines=(
         ("v", "v_t = decay * v_{t-1} + (1 - decay) * g_t**2    (running mean of g², v_0 = 0)"),
-        ("delta", "theta_new = theta - lr * g_t / (sqrt(v_t) + eps)"),
+        ("denom", "d_t = sqrt(v_t) + eps                  (eps OUTSIDE the root)"),
+        ("delta", "theta_new = theta - lr * g_t / d_t"),
     ),
     output_lines={"theta": "delta", "v": "v"},
     notes=("decay is ρ (PyTorch calls it alpha, Keras rho). Tieleman & Hinton 2012. Return new "
@@ -650,7 +651,7 @@ _RMSPROP = _Exercise(
     cases=_rmsprop_cases,
     reference=_rmsprop_reference,
     mistakes=(
-        _Mistake("eps_inside_sqrt", "ε inside the square root, sqrt(v + eps), instead of outside", "delta",
+        _Mistake("eps_inside_sqrt", "ε inside the square root, sqrt(v + eps), instead of outside", "denom",
                  "Add eps after the square root: np.sqrt(v) + eps (PyTorch; TF1 and Keras put it inside).",
                  _mistake_rms_eps_inside),
         _Mistake("g_not_g2", "g instead of g² in the second moment", "v",
@@ -663,7 +664,7 @@ _RMSPROP = _Exercise(
                  "RMSprop decays the old average: decay * v + (1 - decay) * grad**2.", _mistake_rms_sum),
         _Mistake("old_v", "the step divides by the old v_{t−1} instead of the new v_t", "delta",
                  "Update v first, then divide by np.sqrt(v) + eps.", _mistake_rms_old_v),
-        _Mistake("no_sqrt", "the square root is missing: g / (v + ε)", "delta",
+        _Mistake("no_sqrt", "the square root is missing: g / (v + ε)", "denom",
                  "Divide by the root mean square: np.sqrt(v) + eps.", _mistake_rms_no_sqrt),
         _Mistake("sign", "sign error: the parameters move uphill", "delta",
                  "Subtract the step: theta - lr * grad / (np.sqrt(v) + eps).", _mistake_rms_sign),
@@ -1457,8 +1458,14 @@ def _explain(ex: _Exercise, runs: list[_Run]) -> tuple[str, str | None, str]:
     lines.append(f"{name}: {n_fail} of {len(runs)} cases fail.")
     if broken:
         r = broken[0]
-        lines.append(f"In case '{r.case.name}' it {r.error}.")
+        lines.append(f"In case '{r.case.name}': {r.error}.")
         key = "error" if r.kind == "error" else ("bad_output" if r.kind == "bad_output" else "stub")
+        arrays_only = all(np.ndim(b.case.args.get("step", 0)) > 0 for b in broken)
+        if "step" in ex.args and arrays_only and any(not b.kind for b in runs):
+            key = "not_vectorized"
+            lines.append("It works for a single step but not for an array of steps: use numpy functions "
+                         "(np.floor, np.minimum, np.where, np.cos) instead of math.floor, min(), math.cos "
+                         "or an `if` on step.")
     wrong = [r for r in runs if r.differs]
     if wrong:
         match = next((m for m in ex.mistakes if _mistake_matches(ex, m, runs)), None)
@@ -1472,13 +1479,12 @@ def _explain(ex: _Exercise, runs: list[_Run]) -> tuple[str, str | None, str]:
             lines.append(_numbers(ex, wrong[0], prefer))
         else:
             outs = [o for o in ex.outputs if any(o in r.differs for r in wrong)]
-            first = outs[0] if any(ex.output_lines.get(o) != ex.output_lines.get(ex.outputs[0]) for o in outs) else outs[0]
+            first = outs[0]
             # blame the earliest equation line among the differing outputs
             order = [k for k, _ in ex.lines]
             blamed = sorted({ex.output_lines[o] for o in outs}, key=order.index)
             line_key = blamed[0]
             eq = latex.get(line_key, "")
-            key = key or None
             ok_outs = [o for o in ex.outputs if o not in outs]
             lines.append(f"{', '.join(outs)} {'differ' if len(outs) > 1 else 'differs'} from the reference"
                          + (f" ({', '.join(ok_outs)} {'are' if len(ok_outs) > 1 else 'is'} right)" if ok_outs else "")

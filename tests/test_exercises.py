@@ -1,0 +1,1005 @@
+"""Tests of lrlessons.exercises: every checker against a correct solution and each known mistake.
+
+The mistaken functions below are written by hand, the way students write them, independently
+of the variant functions inside ``exercises.py``: the test is that the checker recognises
+real code, not that a variant recognises itself.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lrlessons import exercises, optimizers
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDENTS = ROOT / "tests" / "data" / "students"
+
+
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+solutions = _load(ROOT / "instructors" / "solutions.py", "lrlessons_instructor_solutions")
+if str(ROOT / "instructors") not in sys.path:
+    sys.path.insert(0, str(ROOT / "instructors"))
+import grade  # noqa: E402
+import test_grade_example  # noqa: E402
+
+sqrt = np.sqrt
+
+NAMES = (
+    "gd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "adam_step", "adamw_step",
+    "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
+)
+
+SIGNATURES = {
+    "gd_step": "gd_step(theta, grad, lr) -> theta",
+    "momentum_step": "momentum_step(theta, grad, b, lr, momentum) -> (theta, b)",
+    "nesterov_step": "nesterov_step(theta, grad, b, lr, momentum) -> (theta, b)",
+    "adagrad_step": "adagrad_step(theta, grad, S, lr, eps) -> (theta, S)",
+    "rmsprop_step": "rmsprop_step(theta, grad, v, lr, decay, eps) -> (theta, v)",
+    "adam_step": "adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v)",
+    "adamw_step": "adamw_step(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay) -> (theta, m, v)",
+    "exponential_decay": "exponential_decay(step, learning_rate, decay_steps, decay_rate, staircase) -> lr",
+    "cosine_decay": "cosine_decay(step, learning_rate, decay_steps, alpha) -> lr",
+    "linear_warmup": "linear_warmup(step, learning_rate, warmup_steps, start_lr) -> lr",
+    "article_warmup": "article_warmup(step) -> lr",
+}
+
+
+def _needs_library(name):
+    missing = exercises._missing(exercises._EXERCISES[name].needs)
+    if missing:
+        pytest.skip(f"{name} needs {missing}")
+
+
+# ---------------------------------------------------------------------------------------
+# Hand-written mistakes, one per diagnosis: {(exercise, mistake key): function}
+# ---------------------------------------------------------------------------------------
+MISTAKES = {}
+
+
+def mistake(exercise, key):
+    def register(fn):
+        MISTAKES[(exercise, key)] = fn
+        return fn
+
+    return register
+
+
+# gd_step
+@mistake("gd_step", "sign")
+def _(theta, grad, lr):
+    return theta + lr * grad
+
+
+@mistake("gd_step", "no_lr")
+def _(theta, grad, lr):
+    return theta - grad
+
+
+@mistake("gd_step", "returns_delta")
+def _(theta, grad, lr):
+    return -lr * grad
+
+
+@mistake("gd_step", "lr_divides")
+def _(theta, grad, lr):
+    return theta - grad / lr
+
+
+# momentum_step
+@mistake("momentum_step", "theta_sign")
+def _(theta, grad, b, lr, momentum):
+    b = momentum * b + grad
+    return theta + lr * b, b
+
+
+@mistake("momentum_step", "buffer_sign")
+def _(theta, grad, b, lr, momentum):
+    b = momentum * b - grad
+    return theta - lr * b, b
+
+
+@mistake("momentum_step", "lr_inside")
+def _(theta, grad, b, lr, momentum):
+    b = momentum * b + lr * grad
+    return theta - b, b
+
+
+@mistake("momentum_step", "ema")
+def _(theta, grad, b, lr, momentum):
+    b = momentum * b + (1 - momentum) * grad
+    return theta - lr * b, b
+
+
+@mistake("momentum_step", "old_buffer")
+def _(theta, grad, b, lr, momentum):
+    new_theta = theta - lr * b
+    return new_theta, momentum * b + grad
+
+
+@mistake("momentum_step", "no_lr")
+def _(theta, grad, b, lr, momentum):
+    b = momentum * b + grad
+    return theta - b, b
+
+
+@mistake("momentum_step", "no_decay")
+def _(theta, grad, b, lr, momentum):
+    b = b + grad
+    return theta - lr * b, b
+
+
+# nesterov_step
+@mistake("nesterov_step", "heavy_ball")
+def _(theta, grad, b, lr, momentum):
+    look = grad + momentum * b          # look-ahead with the OLD buffer = heavy ball
+    return theta - lr * look, momentum * b + grad
+
+
+@mistake("nesterov_step", "sign")
+def _(theta, grad, b, lr, momentum):
+    b = momentum * b + grad
+    return theta + lr * (grad + momentum * b), b
+
+
+@mistake("nesterov_step", "lr_inside")
+def _(theta, grad, b, lr, momentum):
+    b = momentum * b + lr * grad
+    return theta - lr * grad - momentum * b, b
+
+
+@mistake("nesterov_step", "minus_lookahead")
+def _(theta, grad, b, lr, momentum):
+    b = momentum * b + grad
+    return theta - lr * (grad - momentum * b), b
+
+
+# adagrad_step
+@mistake("adagrad_step", "eps_inside_sqrt")
+def _(theta, grad, S, lr, eps):
+    S = S + grad**2
+    return theta - lr * grad / sqrt(S + eps), S
+
+
+@mistake("adagrad_step", "g_not_g2")
+def _(theta, grad, S, lr, eps):
+    S = S + grad
+    return theta - lr * grad / (sqrt(S) + eps), S
+
+
+@mistake("adagrad_step", "abs_g")
+def _(theta, grad, S, lr, eps):
+    S = S + abs(grad)
+    return theta - lr * grad / (sqrt(S) + eps), S
+
+
+@mistake("adagrad_step", "old_accumulator")
+def _(theta, grad, S, lr, eps):
+    theta = theta - lr * grad / (sqrt(S) + eps)
+    return theta, S + grad * grad
+
+
+@mistake("adagrad_step", "no_sqrt")
+def _(theta, grad, S, lr, eps):
+    S = S + grad**2
+    return theta - lr * grad / (S + eps), S
+
+
+@mistake("adagrad_step", "no_eps")
+def _(theta, grad, S, lr, eps):
+    S = S + grad**2
+    return theta - lr * grad / sqrt(S), S
+
+
+@mistake("adagrad_step", "sign")
+def _(theta, grad, S, lr, eps):
+    S = S + grad**2
+    return theta + lr * grad / (sqrt(S) + eps), S
+
+
+# rmsprop_step
+@mistake("rmsprop_step", "eps_inside_sqrt")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * v + (1 - decay) * grad**2
+    return theta - lr * grad / sqrt(v + eps), v
+
+
+@mistake("rmsprop_step", "g_not_g2")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * v + (1 - decay) * grad
+    return theta - lr * grad / (sqrt(v) + eps), v
+
+
+@mistake("rmsprop_step", "swapped_decay")
+def _(theta, grad, v, lr, decay, eps):
+    v = (1 - decay) * v + decay * grad**2
+    return theta - lr * grad / (sqrt(v) + eps), v
+
+
+@mistake("rmsprop_step", "no_one_minus")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * v + grad**2
+    return theta - lr * grad / (sqrt(v) + eps), v
+
+
+@mistake("rmsprop_step", "adagrad_sum")
+def _(theta, grad, v, lr, decay, eps):
+    v = v + grad**2
+    return theta - lr * grad / (sqrt(v) + eps), v
+
+
+@mistake("rmsprop_step", "old_v")
+def _(theta, grad, v, lr, decay, eps):
+    theta = theta - lr * grad / (sqrt(v) + eps)
+    return theta, decay * v + (1 - decay) * grad**2
+
+
+@mistake("rmsprop_step", "no_sqrt")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * v + (1 - decay) * grad**2
+    return theta - lr * grad / (v + eps), v
+
+
+@mistake("rmsprop_step", "sign")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * v + (1 - decay) * grad**2
+    return theta + lr * grad / (sqrt(v) + eps), v
+
+
+# adam_step
+def _moments(grad, m, v, beta1, beta2):
+    return beta1 * m + (1 - beta1) * grad, beta2 * v + (1 - beta2) * grad**2
+
+
+@mistake("adam_step", "no_bias_correction")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta - lr * m / (sqrt(v) + eps), m, v
+
+
+@mistake("adam_step", "no_bias_correction_m")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta - lr * m / (sqrt(v / (1 - beta2**t)) + eps), m, v
+
+
+@mistake("adam_step", "no_bias_correction_v")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta - lr * (m / (1 - beta1**t)) / (sqrt(v) + eps), m, v
+
+
+@mistake("adam_step", "eps_inside_sqrt")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return theta - lr * m_hat / sqrt(v_hat + eps), m, v
+
+
+@mistake("adam_step", "eps_hat")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)       # TF1 AdamOptimizer
+    return theta - lr_t * m / (sqrt(v) + eps), m, v
+
+
+@mistake("adam_step", "g_not_g2")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return theta - lr * m_hat / (sqrt(v_hat) + eps), m, v
+
+
+@mistake("adam_step", "t_minus_1")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    k = t - 1                                             # "t counts from 0"
+    m_hat, v_hat = m / (1 - beta1**k), v / (1 - beta2**k)
+    return theta - lr * m_hat / (sqrt(v_hat) + eps), m, v
+
+
+@mistake("adam_step", "t_plus_1")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    t = t + 1
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return theta - lr * m_hat / (sqrt(v_hat) + eps), m, v
+
+
+@mistake("adam_step", "pow_base")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1) ** t, v / (1 - beta2) ** t
+    return theta - lr * m_hat / (sqrt(v_hat) + eps), m, v
+
+
+@mistake("adam_step", "swapped_betas")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m = beta2 * m + (1 - beta2) * grad
+    v = beta1 * v + (1 - beta1) * grad**2
+    m_hat, v_hat = m / (1 - beta2**t), v / (1 - beta1**t)
+    return theta - lr * m_hat / (sqrt(v_hat) + eps), m, v
+
+
+@mistake("adam_step", "old_moments")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    theta = theta - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps)
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta, m, v
+
+
+@mistake("adam_step", "no_sqrt")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return theta - lr * m_hat / (v_hat + eps), m, v
+
+
+@mistake("adam_step", "output_order")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return theta - lr * m_hat / (sqrt(v_hat) + eps), v, m
+
+
+@mistake("adam_step", "sign")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return theta + lr * m_hat / (sqrt(v_hat) + eps), m, v
+
+
+# adamw_step
+def _adam_delta(grad, m, v, t, lr, beta1, beta2, eps, correct=True):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat = m / (1 - beta1**t) if correct else m
+    v_hat = v / (1 - beta2**t) if correct else v
+    return -lr * m_hat / (sqrt(v_hat) + eps), m, v
+
+
+@mistake("adamw_step", "l2_coupled")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    grad = grad + weight_decay * theta                    # Adam + L2
+    delta, m, v = _adam_delta(grad, m, v, t, lr, beta1, beta2, eps)
+    return theta + delta, m, v
+
+
+@mistake("adamw_step", "decay_no_lr")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    delta, m, v = _adam_delta(grad, m, v, t, lr, beta1, beta2, eps)
+    return theta + delta - weight_decay * theta, m, v
+
+
+@mistake("adamw_step", "decay_new_theta")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    delta, m, v = _adam_delta(grad, m, v, t, lr, beta1, beta2, eps)
+    theta = theta + delta
+    return theta * (1 - lr * weight_decay), m, v
+
+
+@mistake("adamw_step", "no_decay")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    delta, m, v = _adam_delta(grad, m, v, t, lr, beta1, beta2, eps)
+    return theta + delta, m, v
+
+
+@mistake("adamw_step", "decay_sign")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    delta, m, v = _adam_delta(grad, m, v, t, lr, beta1, beta2, eps)
+    return theta + delta + lr * weight_decay * theta, m, v
+
+
+@mistake("adamw_step", "no_bias_correction")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    delta, m, v = _adam_delta(grad, m, v, t, lr, beta1, beta2, eps, correct=False)
+    return theta * (1 - lr * weight_decay) + delta, m, v
+
+
+@mistake("adamw_step", "eps_inside_sqrt")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return theta * (1 - lr * weight_decay) - lr * m_hat / sqrt(v_hat + eps), m, v
+
+
+# exponential_decay
+@mistake("exponential_decay", "round")
+def _(step, learning_rate, decay_steps, decay_rate, staircase):
+    p = np.asarray(step) / decay_steps
+    return learning_rate * decay_rate ** (np.round(p) if staircase else p)
+
+
+@mistake("exponential_decay", "ceil")
+def _(step, learning_rate, decay_steps, decay_rate, staircase):
+    p = np.asarray(step) / decay_steps
+    return learning_rate * decay_rate ** (np.ceil(p) if staircase else p)
+
+
+@mistake("exponential_decay", "no_staircase")
+def _(step, learning_rate, decay_steps, decay_rate, staircase):
+    return learning_rate * decay_rate ** (np.asarray(step) / decay_steps)
+
+
+@mistake("exponential_decay", "always_floor")
+def _(step, learning_rate, decay_steps, decay_rate, staircase):
+    return learning_rate * decay_rate ** (np.asarray(step) // decay_steps)
+
+
+@mistake("exponential_decay", "step_plus_1")
+def _(step, learning_rate, decay_steps, decay_rate, staircase):
+    p = (np.asarray(step) + 1) / decay_steps             # "the first update is step 1"
+    return learning_rate * decay_rate ** (np.floor(p) if staircase else p)
+
+
+@mistake("exponential_decay", "step_minus_1")
+def _(step, learning_rate, decay_steps, decay_rate, staircase):
+    p = (np.asarray(step) - 1) / decay_steps
+    return learning_rate * decay_rate ** (np.floor(p) if staircase else p)
+
+
+@mistake("exponential_decay", "natural_exp")
+def _(step, learning_rate, decay_steps, decay_rate, staircase):
+    p = np.asarray(step) / decay_steps
+    return learning_rate * np.exp(-decay_rate * (np.floor(p) if staircase else p))
+
+
+@mistake("exponential_decay", "step_times_decay_steps")
+def _(step, learning_rate, decay_steps, decay_rate, staircase):
+    p = np.asarray(step) * decay_steps
+    return learning_rate * decay_rate ** (np.floor(p) if staircase else p)
+
+
+@mistake("exponential_decay", "per_step")
+def _(step, learning_rate, decay_steps, decay_rate, staircase):
+    return learning_rate * decay_rate ** np.asarray(step)
+
+
+# cosine_decay
+@mistake("cosine_decay", "no_clamp")
+def _(step, learning_rate, decay_steps, alpha):
+    cosine = 0.5 * (1 + np.cos(np.pi * np.asarray(step) / decay_steps))
+    return learning_rate * ((1 - alpha) * cosine + alpha)
+
+
+@mistake("cosine_decay", "alpha_absolute")
+def _(step, learning_rate, decay_steps, alpha):
+    s = np.minimum(step, decay_steps)
+    return alpha + 0.5 * (learning_rate - alpha) * (1 + np.cos(np.pi * s / decay_steps))   # SGDR eta_min
+
+
+@mistake("cosine_decay", "alpha_unscaled")
+def _(step, learning_rate, decay_steps, alpha):
+    s = np.minimum(step, decay_steps)
+    return learning_rate * (0.5 * (1 + np.cos(np.pi * s / decay_steps)) + alpha)
+
+
+@mistake("cosine_decay", "alpha_ignored")
+def _(step, learning_rate, decay_steps, alpha):
+    s = np.minimum(step, decay_steps)
+    return learning_rate * 0.5 * (1 + np.cos(np.pi * s / decay_steps))
+
+
+@mistake("cosine_decay", "no_half")
+def _(step, learning_rate, decay_steps, alpha):
+    s = np.minimum(step, decay_steps)
+    return learning_rate * ((1 - alpha) * (1 + np.cos(np.pi * s / decay_steps)) + alpha)
+
+
+@mistake("cosine_decay", "two_pi")
+def _(step, learning_rate, decay_steps, alpha):
+    s = np.minimum(step, decay_steps)
+    return learning_rate * ((1 - alpha) * 0.5 * (1 + np.cos(2 * np.pi * s / decay_steps)) + alpha)
+
+
+@mistake("cosine_decay", "step_plus_1")
+def _(step, learning_rate, decay_steps, alpha):
+    s = np.minimum(np.asarray(step) + 1, decay_steps)
+    return learning_rate * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * s / decay_steps)) + alpha)
+
+
+# linear_warmup
+@mistake("linear_warmup", "nanogpt")
+def _(step, learning_rate, warmup_steps, start_lr):
+    ramp = start_lr + (learning_rate - start_lr) * (np.asarray(step) + 1) / (warmup_steps + 1)
+    return np.where(np.asarray(step) < warmup_steps, ramp, learning_rate)
+
+
+@mistake("linear_warmup", "step_plus_1")
+def _(step, learning_rate, warmup_steps, start_lr):
+    ramp = start_lr + (learning_rate - start_lr) * (np.asarray(step) + 1) / warmup_steps
+    return np.where(np.asarray(step) < warmup_steps, ramp, learning_rate)
+
+
+@mistake("linear_warmup", "int_division")
+def _(step, learning_rate, warmup_steps, start_lr):
+    ramp = start_lr + (learning_rate - start_lr) * (np.asarray(step) // warmup_steps)
+    return np.where(np.asarray(step) < warmup_steps, ramp, learning_rate)
+
+
+@mistake("linear_warmup", "no_clamp")
+def _(step, learning_rate, warmup_steps, start_lr):
+    return start_lr + (learning_rate - start_lr) * np.asarray(step) / warmup_steps
+
+
+@mistake("linear_warmup", "w_minus_1")
+def _(step, learning_rate, warmup_steps, start_lr):
+    ramp = start_lr + (learning_rate - start_lr) * np.asarray(step) / (warmup_steps - 1)
+    return np.where(np.asarray(step) < warmup_steps, ramp, learning_rate)
+
+
+@mistake("linear_warmup", "reversed")
+def _(step, learning_rate, warmup_steps, start_lr):
+    ramp = start_lr + (learning_rate - start_lr) * np.asarray(step) / warmup_steps
+    return np.where(np.asarray(step) >= warmup_steps, ramp, learning_rate)
+
+
+@mistake("linear_warmup", "ignores_start")
+def _(step, learning_rate, warmup_steps, start_lr):
+    return np.where(np.asarray(step) < warmup_steps, learning_rate * np.asarray(step) / warmup_steps, learning_rate)
+
+
+@mistake("linear_warmup", "overshoots")
+def _(step, learning_rate, warmup_steps, start_lr):
+    ramp = start_lr + learning_rate * np.asarray(step) / warmup_steps
+    return np.where(np.asarray(step) < warmup_steps, ramp, learning_rate)
+
+
+# article_warmup
+@mistake("article_warmup", "nanogpt")
+def _(step):
+    return np.where(np.asarray(step) < 1000, 0.01 * (np.asarray(step) + 1) / 1001, 0.01)
+
+
+@mistake("article_warmup", "step_plus_1")
+def _(step):
+    return np.where(np.asarray(step) < 1000, (np.asarray(step) + 1) / 1000 * 0.01, 0.01)
+
+
+@mistake("article_warmup", "int_division")
+def _(step):
+    return np.where(np.asarray(step) < 1000, np.asarray(step) // 1000 * 0.01, 0.01)
+
+
+@mistake("article_warmup", "no_clamp")
+def _(step):
+    return np.asarray(step) / 1000 * 0.01
+
+
+@mistake("article_warmup", "w_minus_1")
+def _(step):
+    return np.where(np.asarray(step) < 1000, np.asarray(step) / 999 * 0.01, 0.01)
+
+
+@mistake("article_warmup", "reversed")
+def _(step):
+    return np.where(np.asarray(step) < 1000, 0.01, np.asarray(step) / 1000 * 0.01)
+
+
+@mistake("article_warmup", "wrong_peak")
+def _(step):
+    return np.where(np.asarray(step) < 1000, np.asarray(step) / 1000 * 0.1, 0.1)
+
+
+# In-place versions of the right answer: the values are right, the caller's arrays change.
+MUTATING = {}
+
+
+def mutating(exercise, changed):
+    def register(fn):
+        MUTATING[exercise] = (fn, changed)
+        return fn
+
+    return register
+
+
+@mutating("gd_step", "theta")
+def _(theta, grad, lr):
+    theta -= lr * grad
+    return theta
+
+
+@mutating("momentum_step", "b")
+def _(theta, grad, b, lr, momentum):
+    b *= momentum
+    b += grad
+    return theta - lr * b, b
+
+
+@mutating("nesterov_step", "b")
+def _(theta, grad, b, lr, momentum):
+    b *= momentum
+    b += grad
+    return theta - lr * (grad + momentum * b), b
+
+
+@mutating("adagrad_step", "S")
+def _(theta, grad, S, lr, eps):
+    S += grad**2
+    return theta - lr * grad / (sqrt(S) + eps), S
+
+
+@mutating("rmsprop_step", "v")
+def _(theta, grad, v, lr, decay, eps):
+    v[...] = decay * v + (1 - decay) * grad**2
+    return theta - lr * grad / (sqrt(v) + eps), v
+
+
+@mutating("adam_step", "m, v")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad**2
+    return theta - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps), m, v
+
+
+@mutating("adamw_step", "theta")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    theta *= 1 - lr * weight_decay
+    delta, m, v = _adam_delta(grad, m, v, t, lr, beta1, beta2, eps)
+    return theta + delta, m, v
+
+
+# ---------------------------------------------------------------------------------------
+# The interface
+# ---------------------------------------------------------------------------------------
+def test_available_lists_the_eleven_exercises_in_lesson_order():
+    assert exercises.available() == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_describe_states_the_signature_and_equations(name):
+    d = exercises.describe(name)
+    assert d.signature == SIGNATURES[name]
+    text = str(d)
+    assert text.splitlines()[0] == SIGNATURES[name]
+    for _, line in exercises._EXERCISES[name].lines:
+        assert line in text
+    assert repr(d) == text and "<pre" in d._repr_html_()
+
+
+def test_describe_adam_names_algorithm_1_and_t_from_1():
+    text = str(exercises.describe("adam_step"))
+    assert "Kingma & Ba 2015, Algorithm 1" in text
+    assert "t counts updates from 1" in text
+    assert "theta_new = theta - lr * m_hat / (sqrt(v_hat) + eps)" in text
+
+
+def test_describe_html_uses_the_library_latex():
+    html = exercises.describe("adam_step")._repr_html_()
+    assert r"\hat v_t = v_t / (1-\beta_2^t)" in html.replace("&#x27;", "'")
+
+
+def test_unknown_name_raises_naming_the_closest_exercise():
+    with pytest.raises(ValueError, match=r"The 'name' parameter of exercises.check must be one of .*Did you mean 'adam_step'\?"):
+        exercises.check("adam", solutions.adam_step)
+
+
+def test_shortcuts_exist_for_every_exercise():
+    for name in NAMES:
+        assert getattr(exercises, f"check_{name}")(solutions.SOLUTIONS[name]).passed
+
+
+# ---------------------------------------------------------------------------------------
+# Correct solutions pass; each mistake is diagnosed
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_solution_passes(name):
+    _needs_library(name)
+    result = exercises.check(name, solutions.SOLUTIONS[name])
+    assert result.passed, str(result)
+    assert bool(result) is True
+    assert result.mistake is None and result.equation == ""
+    assert result.message == f"{name}: all {len(result.cases)} cases pass."
+    assert len(result.cases) >= 5 and all(c.passed for c in result.cases)
+
+
+def test_every_listed_mistake_has_a_hand_written_test():
+    listed = {(name, m.key) for name in NAMES for m in exercises._EXERCISES[name].mistakes}
+    assert listed == set(MISTAKES)
+
+
+@pytest.mark.parametrize("name, key", sorted(MISTAKES), ids=[f"{n}-{k}" for n, k in sorted(MISTAKES)])
+def test_mistake_is_diagnosed_with_its_equation_line(name, key):
+    _needs_library(name)
+    ex = exercises._EXERCISES[name]
+    spec = next(m for m in ex.mistakes if m.key == key)
+    result = exercises.check(name, MISTAKES[(name, key)])
+    assert not result.passed
+    assert result.mistake == key, result.message
+    assert f"Likely mistake: {spec.title}." in result.message
+    assert f"The line that differs: {dict(ex.lines)[spec.line]}" in result.message
+    assert "    expected " in result.message and "    received " in result.message
+    assert not any(c.passed for c in result.cases if "differ" in c.note)
+
+
+def test_adam_diagnoses_read_as_promised():
+    cases = {
+        "no_bias_correction": "missing bias correction",
+        "eps_inside_sqrt": "ε inside the square root",
+        "g_not_g2": "g instead of g² in the second moment",
+        "t_minus_1": "off-by-one t in the bias correction",
+    }
+    for key, words in cases.items():
+        assert words in exercises.check("adam_step", MISTAKES[("adam_step", key)]).message
+
+
+def test_ed_round_message_shows_numbers_for_one_case_deterministically():
+    msg = exercises.check("exponential_decay", MISTAKES[("exponential_decay", "round")]).message
+    assert msg == (
+        "exponential_decay: 3 of 7 cases fail.\n"
+        "Likely mistake: staircase uses round instead of floor.\n"
+        "The line that differs: p = step / decay_steps, floored (floor, not round) when staircase is True\n"
+        "Hint: The rate drops only when a whole decay period has passed: np.floor(step / decay_steps).\n"
+        "In case 'inside the first stair (step 999)' (step=999, learning_rate=0.1, decay_steps=1000, "
+        "decay_rate=0.96, staircase=True), lr:\n"
+        "    expected 0.1\n"
+        "    received 0.096"
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_variants_are_distinguishable_on_the_cases(name):
+    """Each wrong variant differs from the reference somewhere, and no two coincide everywhere."""
+    _needs_library(name)
+    ex = exercises._EXERCISES[name]
+    cases = ex.cases()
+    outputs = {}
+    for m in ex.mistakes:
+        outs = [exercises._quiet(m.compute, **exercises._copy_args(c.args)) for c in cases]
+        outputs[m.key] = outs
+        refs = [ex.reference(**exercises._copy_args(c.args)) for c in cases]
+        assert any(
+            not all(exercises._close(np.asarray(o), np.asarray(r), c.float32) for o, r in zip(out, ref))
+            for out, ref, c in zip(outs, refs, cases)
+        ), f"{m.key} equals the reference on every case"
+    keys = list(outputs)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            same = all(
+                all(exercises._close(np.asarray(x), np.asarray(y), c.float32) for x, y in zip(oa, ob))
+                for oa, ob, c in zip(outputs[a], outputs[b], cases)
+            )
+            assert not same, f"{a} and {b} cannot be told apart"
+
+
+@pytest.mark.parametrize("name", sorted(MUTATING))
+def test_mutating_inputs_is_reported(name):
+    _needs_library(name)
+    fn, changed = MUTATING[name]
+    result = exercises.check(name, fn)
+    assert not result.passed and result.mistake == "mutates_inputs"
+    assert f"It modifies its input {changed} in place" in result.message
+    flagged = [c for c in result.cases if "in place" in c.note]
+    assert len(flagged) >= len(result.cases) - 1           # a zero gradient may leave it unchanged
+
+
+def test_mutation_and_a_mistake_are_both_reported():
+    def both(theta, grad, m, v, t, lr, beta1, beta2, eps):
+        m *= beta1
+        m += (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad**2
+        return theta - lr * (m / (1 - beta1**t)) / sqrt(v / (1 - beta2**t) + eps), m, v
+
+    result = exercises.check("adam_step", both)
+    assert result.mistake == "eps_inside_sqrt"
+    assert "It modifies its input m in place" in result.message
+
+
+def test_unrecognised_error_blames_the_first_differing_line():
+    def doubled(theta, grad, m, v, t, lr, beta1, beta2, eps):
+        m, v = _moments(grad, m, v, beta1, beta2)
+        return theta - 2 * lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps), m, v
+
+    result = exercises.check("adam_step", doubled)
+    assert result.mistake is None and not result.passed
+    assert "theta differs from the reference (m, v are right)" in result.message
+    assert "theta_new = theta - lr * m_hat / (sqrt(v_hat) + eps)" in result.message
+    assert "m_hat = m_t / (1 - beta1**t)" in result.message
+    assert result.equation.startswith(r"\Delta\theta_t")
+
+
+# ---------------------------------------------------------------------------------------
+# Stubs and broken functions: friendly failures, never an exception
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+def test_not_implemented_stub_is_a_friendly_failure(name):
+    _needs_library(name)
+
+    def stub(*args):
+        raise NotImplementedError
+
+    result = exercises.check(name, stub)
+    assert not result.passed and result.mistake == "stub"
+    assert result.message == (
+        f"{name} is not implemented yet: it raises NotImplementedError. Replace the `raise` line with "
+        f"your code (exercises.describe({name!r}) shows the signature and equations)."
+    )
+    assert len(result.cases) == 1 and result.cases[0].note == "raises NotImplementedError"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_stub_returning_none_says_what_to_return(name):
+    _needs_library(name)
+    result = exercises.check(name, lambda *args: None)
+    outs = ", ".join(exercises._EXERCISES[name].outputs)
+    assert not result.passed and result.mistake == "stub"
+    assert f"returned None: did you forget `return {outs}`?" in result.message
+
+
+def test_wrong_shape_is_named():
+    result = exercises.check("adam_step", lambda theta, grad, m, v, *rest: (theta.sum(), m, v))
+    assert result.mistake == "bad_output"
+    assert "In case 'first step (t=1, m = v = 0)': 'theta' has shape (), but it must have shape (3,)." in result.message
+
+
+def test_wrong_number_of_values_is_named():
+    result = exercises.check("adam_step", lambda theta, grad, m, v, *rest: (theta, m))
+    assert result.mistake == "bad_output"
+    assert "returned 2 values, but it must return 3: (theta, m, v)" in result.message
+
+
+def test_other_exceptions_are_reported_not_raised():
+    result = exercises.check("gd_step", lambda theta, grad, lr: 1 / 0)
+    assert result.mistake == "error"
+    assert "In case 'random (d=3)': raised ZeroDivisionError: division by zero." in result.message
+
+
+def test_not_a_function_is_reported():
+    result = exercises.check("gd_step", None)
+    assert not result.passed and "expected a function with the signature gd_step(theta, grad, lr) -> theta" in result.message
+
+
+def test_scalar_only_schedule_gets_the_vectorize_hint():
+    import math
+
+    def scalar_only(step, learning_rate, decay_steps, decay_rate, staircase):
+        p = step / decay_steps
+        return learning_rate * decay_rate ** (math.floor(p) if staircase else p)
+
+    result = exercises.check("exponential_decay", scalar_only)
+    assert result.mistake == "not_vectorized"
+    assert "It works for a single step but not for an array of steps" in result.message
+    assert [c.passed for c in result.cases] == [True] * 6 + [False]
+
+
+def test_float32_inputs_must_stay_float32():
+    result = exercises.check("gd_step", lambda theta, grad, lr: np.asarray(theta, dtype=float) - lr * grad)
+    assert result.mistake == "dtype"
+    assert [c.name for c in result.cases if not c.passed] == ["float32"]
+    assert "theta came back as float64 for float32 inputs" in result.message
+
+
+def test_missing_library_piece_gives_a_failed_result(monkeypatch):
+    monkeypatch.delattr(optimizers, "adam")
+    result = exercises.check("adam_step", solutions.adam_step)
+    assert not result.passed and result.mistake == "unavailable"
+    assert "needs lrlessons.optimizers.adam" in result.message
+
+
+def test_reference_comes_from_the_library(monkeypatch):
+    calls = []
+    real = optimizers.adam
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(optimizers, "adam", spy)
+    assert exercises.check("adam_step", solutions.adam_step).passed
+    assert calls[0] == dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8)
+
+
+# ---------------------------------------------------------------------------------------
+# Display: deterministic text and HTML (nbval compares them)
+# ---------------------------------------------------------------------------------------
+def test_repr_is_deterministic_and_readable():
+    fn = MISTAKES[("gd_step", "sign")]
+    a, b = exercises.check("gd_step", fn), exercises.check("gd_step", fn)
+    assert repr(a) == repr(b) == str(a)
+    assert a._repr_html_() == b._repr_html_()
+    assert "0x" not in repr(a)
+    assert str(a).splitlines()[:3] == [
+        "gd_step: FAILED (1 of 5 cases pass)",
+        "  [FAIL] random (d=3): theta differs",
+        "  [ok  ] zero gradient",           # theta ± lr·0 agree: the other cases name the mistake
+    ]
+    assert "Likely mistake: the update goes uphill (+ instead of −)." in str(a)
+
+
+def test_passing_repr():
+    r = exercises.check("article_warmup", solutions.article_warmup)
+    assert str(r).splitlines() == [
+        "article_warmup: PASSED (7 of 7 cases pass)",
+        "  [ok  ] step 0",
+        "  [ok  ] step 1",
+        "  [ok  ] step 500",
+        "  [ok  ] step 999",
+        "  [ok  ] step 1000",
+        "  [ok  ] step 5000",
+        "  [ok  ] array of steps 0, 100, ..., 2000",
+    ]
+    assert "passed (7 of 7 cases pass)" in r._repr_html_()
+
+
+def test_html_shows_the_latex_line_that_differs():
+    r = exercises.check("adam_step", MISTAKES[("adam_step", "eps_inside_sqrt")])
+    assert r.equation == dict(optimizers.adam(lr=0.01).equations)["delta"]
+    assert "Line that differs: \\(" in r._repr_html_()
+
+
+# ---------------------------------------------------------------------------------------
+# Instructors: grading a folder of submissions with the same checkers
+# ---------------------------------------------------------------------------------------
+def test_sample_folder_holds_one_module_and_one_notebook():
+    assert [p.name for p in grade.find_submissions(STUDENTS)] == ["alice.py", "bob.ipynb"]
+
+
+def test_grading_the_sample_folder():
+    grades = grade.grade_folder(STUDENTS, ["adam_step", "exponential_decay"])
+    assert {s: {e: r.passed for e, r in res.items()} for s, res in grades.items()} == {
+        "alice": {"adam_step": True, "exponential_decay": True},
+        "bob": {"adam_step": False, "exponential_decay": False},
+    }
+    assert grades["bob"]["adam_step"].mistake == "eps_inside_sqrt"
+    assert grades["bob"]["exponential_decay"].mistake == "round"
+    text = grade.report(grades)
+    assert text.splitlines()[:4] == [
+        "alice            adam_step          PASS  6/6",
+        "alice            exponential_decay  PASS  7/7",
+        "bob              adam_step          FAIL  2/6  eps_inside_sqrt",
+        "bob              exponential_decay  FAIL  4/7  round",
+    ]
+
+
+def test_loader_runs_definitions_only_and_records_broken_cells():
+    ns, problems = grade.load_submission(STUDENTS / "alice.py")     # its top level raises SystemExit
+    assert callable(ns["adam_step"]) and ns["EPS"] == 1e-8 and problems == []
+    ns, problems = grade.load_submission(STUDENTS / "bob.ipynb")
+    assert callable(ns["my_adam_step"]) and "exercises" in ns
+    assert len(problems) == 1 and problems[0].startswith("cell 5: SyntaxError")
+
+
+def test_missing_function_is_a_failed_result():
+    res = grade.grade_submission(STUDENTS / "alice.py", ["cosine_decay"])["cosine_decay"]
+    assert not res.passed and res.mistake == "missing"
+    assert res.message == "cosine_decay: no function named 'cosine_decay' or 'my_cosine_decay' in alice.py."
+
+
+def test_pytest_grading_example_passes_alice_and_fails_bob():
+    alice, bob = grade.find_submissions(STUDENTS)
+    for exercise in test_grade_example.ASSIGNMENT:
+        test_grade_example.test_submission(alice, exercise)
+    with pytest.raises(pytest.fail.Exception, match="bob.ipynb: adam_step: 4 of 6 cases fail"):
+        test_grade_example.test_submission(bob, "adam_step")
+
+
+def test_command_line_writes_a_csv(tmp_path, capsys):
+    out = tmp_path / "grades.csv"
+    code = grade.main([str(STUDENTS), "adam_step", "--csv", str(out)])
+    assert code == 1
+    assert out.read_text().splitlines() == [
+        "student,exercise,passed,cases_passed,cases,mistake",
+        "alice,adam_step,1,6,6,",
+        "bob,adam_step,0,2,6,eps_inside_sqrt",
+    ]
+    assert "--- bob / adam_step" in capsys.readouterr().out
+
+
+def test_solutions_are_outside_the_student_path():
+    assert not (ROOT / "lrlessons" / "solutions.py").exists()
+    notebooks = ROOT / "notebooks"
+    if notebooks.exists():
+        assert not list(notebooks.rglob("solutions*"))
