@@ -1,3 +1,167 @@
-"""keras optimizers (filled in by the optimizers work)."""
+"""Keras 3 ``keras.optimizers``, built from the lrlessons core.
 
-__all__: list[str] = []
+Same class names, keywords and defaults as Keras 3 (keras-team/keras ``keras/src/optimizers/``).
+Conventions:
+
+- ``weight_decay`` (every optimizer, default ``None``; ``AdamW`` 0.004) is **decoupled** and
+  applied before the update, ``θ ← θ − lr·λ·θ`` (``base_optimizer.py::_apply_weight_decay``).
+- ``SGD``: the velocity holds the learning rate, ``v ← μv − lr·g; θ ← θ + v`` (Nesterov
+  ``θ ← θ + μv − lr·g``).
+- ``Adagrad``, ``RMSprop``: ε inside the square root; RMSprop's lr sits inside the momentum buffer.
+- ``Adam``/``AdamW``: the ε-hat form as in TF1 (default ε 1e-7); AMSGrad on the raw ``v``.
+- ``Nadam``: Dozat's schedule with ``0.96^t`` (``momentum_decay = 1`` in lrlessons' terms).
+- ``Adamax``: ``u ← max(β2·u, |g|)``, ``θ ← θ − lr·m̂/(u + ε)``.
+- ``Adadelta``: learning rate 0.001 by default (the paper's is 1).
+
+``learning_rate`` may be a number, a ``(B,)`` array or a schedule such as
+``keras.ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96)``, read at ``iterations``
+before the update. Gradient clipping, EMA, loss scaling and gradient accumulation are not
+reproduced: setting them raises; ``name`` and the EMA settings used only with ``use_ema`` are ignored.
+
+>>> SGD(learning_rate=0.1, momentum=0.9).hyperparameters["lr_in_buffer"]
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._checks import suggest_keywords
+from ..optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, rmsprop, sgd
+from ..optimizers._optimizer import Optimizer, framework_optimizer
+
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax", "Adadelta"]
+
+_NAMES = {"lr": "learning_rate", "eps": "epsilon", "beta1": "beta_1", "beta2": "beta_2", "decay": "rho"}
+
+
+def _common(owner: str, weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+            gradient_accumulation_steps) -> Any:
+    """Refuse what lrlessons does not reproduce; return the weight decay as a number."""
+    for name, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm),
+                        ("loss_scale_factor", loss_scale_factor)):
+        if value is not None:
+            raise ValueError(f"The {name!r} parameter of {owner} must be None: lrlessons does not reproduce "
+                             f"gradient clipping or loss scaling. Got {value!r} instead.")
+    if use_ema:
+        raise ValueError(f"The 'use_ema' parameter of {owner} must be False: lrlessons does not reproduce "
+                         f"the moving average of weights. Got {use_ema!r} instead.")
+    if gradient_accumulation_steps not in (None, 1):
+        raise ValueError(f"The 'gradient_accumulation_steps' parameter of {owner} must be None: lrlessons "
+                         f"does not reproduce gradient accumulation. Got {gradient_accumulation_steps!r} instead.")
+    return 0.0 if weight_decay is None else weight_decay
+
+
+@suggest_keywords
+def SGD(learning_rate: Any = 0.01, momentum: Any = 0.0, nesterov: bool = False, weight_decay: Any = None,
+        clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None, use_ema: bool = False,
+        ema_momentum: Any = 0.99, ema_overwrite_frequency: Any = None, loss_scale_factor: Any = None,
+        gradient_accumulation_steps: Any = None, name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.SGD``: :math:`v \leftarrow \mu v - \mathrm{lr}\, g`, :math:`\theta \leftarrow \theta + v` (lr inside the velocity)."""
+    wd = _common("keras.SGD", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    if not np.any(np.asarray(momentum) != 0):
+        return framework_optimizer("keras.SGD", sgd, _NAMES, lr=learning_rate, weight_decay=wd,
+                                   decoupled_weight_decay=True)
+    return framework_optimizer("keras.SGD", _momentum, _NAMES, lr=learning_rate, momentum=momentum,
+                               nesterov=nesterov, weight_decay=wd, decoupled_weight_decay=True, lr_in_buffer=True)
+
+
+@suggest_keywords
+def Adagrad(learning_rate: Any = 0.001, initial_accumulator_value: Any = 0.1, epsilon: Any = 1e-7,
+            weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None,
+            use_ema: bool = False, ema_momentum: Any = 0.99, ema_overwrite_frequency: Any = None,
+            loss_scale_factor: Any = None, gradient_accumulation_steps: Any = None, name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.Adagrad``: :math:`A_0 = 0.1`, :math:`\theta \leftarrow \theta - \mathrm{lr}\, g/\sqrt{A + \epsilon}`."""
+    wd = _common("keras.Adagrad", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    return framework_optimizer("keras.Adagrad", adagrad, _NAMES, lr=learning_rate,
+                               initial_accumulator_value=initial_accumulator_value, eps=epsilon, eps_in_sqrt=True,
+                               weight_decay=wd, decoupled_weight_decay=True)
+
+
+@suggest_keywords
+def RMSprop(learning_rate: Any = 0.001, rho: Any = 0.9, momentum: Any = 0.0, epsilon: Any = 1e-7,
+            centered: bool = False, weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None,
+            global_clipnorm: Any = None, use_ema: bool = False, ema_momentum: Any = 0.99,
+            ema_overwrite_frequency: Any = None, loss_scale_factor: Any = None,
+            gradient_accumulation_steps: Any = None, name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.RMSprop``: :math:`v_0 = 0`, :math:`\sqrt{v + \epsilon}`, lr inside the momentum buffer.
+
+    First step with :math:`g = 0.01`: :math:`3.15\cdot\mathrm{lr}`.
+    """
+    wd = _common("keras.RMSprop", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    return framework_optimizer("keras.RMSprop", rmsprop, _NAMES, lr=learning_rate, decay=rho, momentum=momentum,
+                               eps=epsilon, centered=centered, eps_in_sqrt=True, lr_in_buffer=True,
+                               initial_mean_square=0.0, weight_decay=wd, decoupled_weight_decay=True)
+
+
+@suggest_keywords
+def Adam(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, epsilon: Any = 1e-7,
+         amsgrad: bool = False, weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None,
+         global_clipnorm: Any = None, use_ema: bool = False, ema_momentum: Any = 0.99,
+         ema_overwrite_frequency: Any = None, loss_scale_factor: Any = None, gradient_accumulation_steps: Any = None,
+         name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.Adam``: ε-hat form, :math:`\theta \leftarrow \theta - \mathrm{lr}\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}\frac{m_t}{\sqrt{v_t}+\hat\epsilon}`."""
+    wd = _common("keras.Adam", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    return framework_optimizer("keras.Adam", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                               eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
+                               weight_decay=wd, decoupled_weight_decay=True)
+
+
+@suggest_keywords
+def AdamW(learning_rate: Any = 0.001, weight_decay: Any = 0.004, beta_1: Any = 0.9, beta_2: Any = 0.999,
+          epsilon: Any = 1e-7, amsgrad: bool = False, clipnorm: Any = None, clipvalue: Any = None,
+          global_clipnorm: Any = None, use_ema: bool = False, ema_momentum: Any = 0.99,
+          ema_overwrite_frequency: Any = None, loss_scale_factor: Any = None, gradient_accumulation_steps: Any = None,
+          name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.AdamW``: ``Adam`` with ``weight_decay=0.004`` (decoupled, times lr)."""
+    if weight_decay is None:
+        raise ValueError("The 'weight_decay' parameter of keras.AdamW must be a number in [0, inf) "
+                         "(Keras raises for None). Got None instead.")
+    wd = _common("keras.AdamW", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    return framework_optimizer("keras.AdamW", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                               eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
+                               weight_decay=wd, decoupled_weight_decay=True)
+
+
+@suggest_keywords
+def Nadam(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, epsilon: Any = 1e-7,
+          weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None,
+          use_ema: bool = False, ema_momentum: Any = 0.99, ema_overwrite_frequency: Any = None,
+          loss_scale_factor: Any = None, gradient_accumulation_steps: Any = None, name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.Nadam``: :math:`\mu_t = \beta_1(1 - \tfrac12 0.96^t)`; ε outside :math:`\sqrt{\hat v_t}`."""
+    wd = _common("keras.Nadam", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    return framework_optimizer("keras.Nadam", nadam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                               eps=epsilon, momentum_decay=1.0, momentum_schedule="dozat",
+                               weight_decay=wd, decoupled_weight_decay=True)
+
+
+@suggest_keywords
+def Adamax(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, epsilon: Any = 1e-7,
+           weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None,
+           use_ema: bool = False, ema_momentum: Any = 0.99, ema_overwrite_frequency: Any = None,
+           loss_scale_factor: Any = None, gradient_accumulation_steps: Any = None, name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.Adamax``: :math:`u \leftarrow \max(\beta_2 u, |g|)`, :math:`\theta \leftarrow \theta - \mathrm{lr}\, \hat m/(u + \epsilon)`."""
+    wd = _common("keras.Adamax", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    return framework_optimizer("keras.Adamax", adamax, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                               eps=epsilon, eps_in_max=False, weight_decay=wd, decoupled_weight_decay=True)
+
+
+@suggest_keywords
+def Adadelta(learning_rate: Any = 0.001, rho: Any = 0.95, epsilon: Any = 1e-7, weight_decay: Any = None,
+             clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None, use_ema: bool = False,
+             ema_momentum: Any = 0.99, ema_overwrite_frequency: Any = None, loss_scale_factor: Any = None,
+             gradient_accumulation_steps: Any = None, name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.Adadelta``: Zeiler's update times ``learning_rate`` (default 0.001)."""
+    wd = _common("keras.Adadelta", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    return framework_optimizer("keras.Adadelta", adadelta, _NAMES, lr=learning_rate, rho=rho, eps=epsilon,
+                               weight_decay=wd, decoupled_weight_decay=True)

@@ -1,3 +1,163 @@
-"""optax optimizers (filled in by the optimizers work)."""
+"""optax optimizers (optax 0.2.x), built from the lrlessons core.
 
-__all__: list[str] = []
+Same function names, keywords and defaults as optax (google-deepmind/optax
+``optax/_src/alias.py``, ``optax/_src/transform.py``); ``learning_rate`` is the first
+positional argument. Each chain is ``scale_by_* → scale_by_learning_rate [→ trace]``, hence:
+
+- ``sgd``: ``m ← g + μm``, ``u = −lr·m`` (lr outside the trace); ``momentum=None`` is plain SGD.
+- ``adagrad``: accumulator starts at 0.1, ``g/√(S + ε)`` (ε inside the root).
+- ``rmsprop``: ε inside the root by default (``eps_in_sqrt``), ``ν₀ = initial_scale``,
+  optional ``bias_correction``; the momentum ``trace`` comes after the learning rate, so lr is
+  inside the buffer.
+- ``adam``: Algorithm 1 with ``eps_root`` inside the root; ``nesterov=True`` is ``nadam``
+  (Nesterov first moment, no Dozat μ schedule).
+- ``adamw``: ``u = −lr·(adam step + λθ)`` (decoupled, times lr), λ = 1e-4.
+- ``amsgrad``: the maximum of the **bias-corrected** ``v̂``.
+- ``radam``: ε on ``√v̂`` (not the uncorrected ``√v`` as in PyTorch), ``threshold=5``.
+- ``adamax``: ε inside the maximum, as PyTorch. ``adadelta``: ``learning_rate=None`` means 1,
+  ``weight_decay`` is added to the gradient (L2).
+
+``learning_rate`` may be a number, a ``(B,)`` array or a schedule (``optax.exponential_decay(...)``),
+evaluated at the update count. Masks, weight-decay schedules and dtype options are refused.
+
+>>> rmsprop(0.01).hyperparameters["eps_in_sqrt"]
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._checks import suggest_keywords
+from ..optimizers import adadelta as _adadelta, adagrad as _adagrad, adam as _adam, adamax as _adamax
+from ..optimizers import momentum as _momentum, nadam as _nadam, radam as _radam, rmsprop as _rmsprop, sgd as _sgd
+from ..optimizers._optimizer import Optimizer, framework_optimizer
+
+__all__ = ["sgd", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "radam", "adamax", "adadelta"]
+
+_NAMES = {"lr": "learning_rate", "beta1": "b1", "beta2": "b2", "initial_mean_square": "initial_scale",
+          "rectify_threshold": "threshold"}
+
+
+def _refuse(owner: str, **options: Any) -> None:
+    for name, value in options.items():
+        if value is not None:
+            raise ValueError(f"The {name!r} parameter of {owner} must be None: lrlessons computes in the "
+                             f"parameters' dtype and applies every option to every parameter. "
+                             f"Got {value!r} instead.")
+
+
+def _number(owner: str, name: str, value: Any) -> None:
+    if callable(value):
+        raise TypeError(f"The {name!r} parameter of {owner} must be a number or (B,) array in lrlessons "
+                        f"(schedules are supported for learning_rate only). Got {value!r} instead.")
+
+
+@suggest_keywords
+def sgd(learning_rate: Any, momentum: Any = None, nesterov: bool = False, accumulator_dtype: Any = None) -> Optimizer:
+    r"""``optax.sgd``: :math:`m_t = g_t + \mu m_{t-1}`, :math:`u = -\mathrm{lr}\, m_t` (Nesterov :math:`-\mathrm{lr}(g_t + \mu m_t)`)."""
+    _refuse("optax.sgd", accumulator_dtype=accumulator_dtype)
+    if momentum is None or not np.any(np.asarray(momentum) != 0):
+        return framework_optimizer("optax.sgd", _sgd, _NAMES, lr=learning_rate)
+    return framework_optimizer("optax.sgd", _momentum, _NAMES, lr=learning_rate, momentum=momentum,
+                               nesterov=nesterov, lr_in_buffer=False)
+
+
+@suggest_keywords
+def adagrad(learning_rate: Any, initial_accumulator_value: Any = 0.1, eps: Any = 1e-7) -> Optimizer:
+    r"""``optax.adagrad``: :math:`S_0 = 0.1`, :math:`u = -\mathrm{lr}\, g/\sqrt{S + \epsilon}`."""
+    return framework_optimizer("optax.adagrad", _adagrad, _NAMES, lr=learning_rate,
+                               initial_accumulator_value=initial_accumulator_value, eps=eps, eps_in_sqrt=True)
+
+
+@suggest_keywords
+def rmsprop(learning_rate: Any, decay: Any = 0.9, eps: Any = 1e-8, initial_scale: Any = 0.0, eps_in_sqrt: bool = True,
+            centered: bool = False, momentum: Any = None, nesterov: bool = False,
+            bias_correction: bool = False) -> Optimizer:
+    r"""``optax.rmsprop``: ``scale_by_rms``/``scale_by_stddev`` → ``scale_by_learning_rate`` → ``trace`` (lr inside the buffer).
+
+    First step with :math:`g = 0.01`: :math:`3.16\cdot\mathrm{lr}`.
+    """
+    mom = 0.0 if momentum is None else momentum
+    return framework_optimizer("optax.rmsprop", _rmsprop, _NAMES, lr=learning_rate, decay=decay, eps=eps,
+                               initial_mean_square=initial_scale, eps_in_sqrt=eps_in_sqrt, centered=centered,
+                               momentum=mom, nesterov=nesterov and momentum is not None,
+                               bias_correction=bias_correction, lr_in_buffer=True)
+
+
+@suggest_keywords
+def adam(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_root: Any = 0.0,
+         mu_dtype: Any = None, *, nesterov: bool = False) -> Optimizer:
+    r"""``optax.adam``: :math:`u = -\mathrm{lr}\, \hat m_t/(\sqrt{\hat v_t + \epsilon_{root}} + \epsilon)`; ``nesterov=True`` is ``nadam``."""
+    _refuse("optax.adam", mu_dtype=mu_dtype)
+    if nesterov:
+        return framework_optimizer("optax.adam", _nadam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                                   eps_root=eps_root, momentum_schedule="none")
+    return framework_optimizer("optax.adam", _adam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                               eps_root=eps_root)
+
+
+@suggest_keywords
+def adamw(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_root: Any = 0.0,
+          mu_dtype: Any = None, weight_decay: Any = 1e-4, mask: Any = None, *, nesterov: bool = False) -> Optimizer:
+    r"""``optax.adamw``: :math:`u = -\mathrm{lr}\,(\hat m_t/(\sqrt{\hat v_t + \epsilon_{root}} + \epsilon) + \lambda\theta)`."""
+    _refuse("optax.adamw", mu_dtype=mu_dtype, mask=mask)
+    _number("optax.adamw", "weight_decay", weight_decay)
+    if nesterov:
+        return framework_optimizer("optax.adamw", _nadam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                                   eps_root=eps_root, momentum_schedule="none", weight_decay=weight_decay,
+                                   decoupled_weight_decay=True)
+    return framework_optimizer("optax.adamw", _adam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                               eps_root=eps_root, weight_decay=weight_decay, decoupled_weight_decay=True)
+
+
+@suggest_keywords
+def amsgrad(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_root: Any = 0.0,
+            mu_dtype: Any = None, bias_correction_mu: bool = True, bias_correction_nu: bool = True) -> Optimizer:
+    r"""``optax.amsgrad``: :math:`\hat v^{\max}_t = \max(\hat v^{\max}_{t-1}, \hat v_t)` on the bias-corrected :math:`\hat v`."""
+    _refuse("optax.amsgrad", mu_dtype=mu_dtype)
+    for name, flag in (("bias_correction_mu", bias_correction_mu), ("bias_correction_nu", bias_correction_nu)):
+        if flag is not True:
+            raise ValueError(f"The {name!r} parameter of optax.amsgrad must be True: lrlessons reproduces the "
+                             f"bias-corrected AMSGrad only. Got {flag!r} instead.")
+    return framework_optimizer("optax.amsgrad", _adam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                               eps_root=eps_root, amsgrad=True, amsgrad_on="corrected")
+
+
+@suggest_keywords
+def nadam(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_root: Any = 0.0,
+          mu_dtype: Any = None) -> Optimizer:
+    r"""``optax.nadam`` (= ``adam(nesterov=True)``): :math:`\hat m_t = \beta_1 m_t/(1-\beta_1^{t+1}) + (1-\beta_1) g_t/(1-\beta_1^t)`."""
+    _refuse("optax.nadam", mu_dtype=mu_dtype)
+    return framework_optimizer("optax.nadam", _nadam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                               eps_root=eps_root, momentum_schedule="none")
+
+
+@suggest_keywords
+def radam(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_root: Any = 0.0,
+          threshold: Any = 5.0, *, nesterov: bool = False) -> Optimizer:
+    r"""``optax.radam``: rectified when :math:`\rho_t \ge` ``threshold``; ε on :math:`\sqrt{\hat v_t + \epsilon_{root}}`."""
+    if nesterov:
+        raise ValueError("The 'nesterov' parameter of optax.radam must be False: lrlessons does not reproduce "
+                         "Nesterov RAdam. Got True instead.")
+    return framework_optimizer("optax.radam", _radam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                               eps_root=eps_root, rectify_threshold=threshold, epsilon_hat=False)
+
+
+@suggest_keywords
+def adamax(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8) -> Optimizer:
+    r"""``optax.adamax``: :math:`u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon)`, :math:`u = -\mathrm{lr}\, \hat m_t/u_t`."""
+    return framework_optimizer("optax.adamax", _adamax, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                               eps_in_max=True)
+
+
+@suggest_keywords
+def adadelta(learning_rate: Any = None, rho: Any = 0.9, eps: Any = 1e-6, weight_decay: Any = 0.0,
+             weight_decay_mask: Any = None) -> Optimizer:
+    r"""``optax.adadelta``: ``learning_rate=None`` means 1 (the paper); ``weight_decay`` is added to the gradient."""
+    _refuse("optax.adadelta", weight_decay_mask=weight_decay_mask)
+    _number("optax.adadelta", "weight_decay", weight_decay)
+    lr = 1.0 if learning_rate is None else learning_rate
+    return framework_optimizer("optax.adadelta", _adadelta, _NAMES, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)

@@ -1,3 +1,160 @@
-"""pytorch optimizers (filled in by the optimizers work)."""
+"""PyTorch ``torch.optim`` optimizers (torch 2.x), built from the lrlessons core.
 
-__all__: list[str] = []
+Same class names, keywords and defaults as ``torch.optim`` except the first argument: there is
+no ``params`` (lrlessons optimizers are pure functions of the parameters), so ``lr`` comes
+first. Each returns a core :class:`~lrlessons.optimizers.Optimizer` with PyTorch's conventions:
+ε outside the square roots, the learning rate outside every momentum buffer, the first
+momentum buffer equal to the first gradient, ``weight_decay`` as an L2 term added to the
+gradient (decoupled in ``AdamW`` and with ``decoupled_weight_decay=True``).
+Sources: pytorch/pytorch ``torch/optim/{sgd,adagrad,rmsprop,adam,adamw,nadam,radam,adamax,adadelta}.py``.
+
+``lr`` may be a number, a ``(B,)`` array or a schedule (e.g. ``pytorch.StepLR(0.1, step_size=30)``),
+evaluated at the number of updates already applied, as a scheduler stepped once per update.
+``foreach``, ``fused``, ``capturable`` and ``differentiable`` select kernels computing the same
+numbers and are accepted and ignored; ``maximize=True`` is refused.
+
+>>> opt = SGD(lr=0.1, momentum=0.9)
+>>> opt.name, opt.hyperparameters["momentum"]
+('pytorch.SGD', 0.9)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._checks import suggest_keywords
+from ..optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
+from ..optimizers._optimizer import Optimizer, framework_optimizer
+
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta"]
+
+_BETAS = {"beta1": "betas[0]", "beta2": "betas[1]"}
+
+
+def _no_maximize(owner: str, maximize: bool) -> None:
+    if maximize:
+        raise ValueError(f"The 'maximize' parameter of {owner} must be False: lrlessons optimizers "
+                         f"minimize (negate the gradient instead). Got {maximize!r} instead.")
+
+
+def _betas(owner: str, betas: Any) -> tuple:
+    try:
+        b1, b2 = betas
+    except (TypeError, ValueError):
+        raise TypeError(f"The 'betas' parameter of {owner} must be a pair (beta1, beta2). "
+                        f"Got {betas!r} instead.") from None
+    return b1, b2
+
+
+@suggest_keywords
+def SGD(lr: Any = 1e-3, momentum: Any = 0, dampening: Any = 0, weight_decay: Any = 0, nesterov: bool = False, *,
+        maximize: bool = False, foreach: Any = None, differentiable: bool = False, fused: Any = None) -> Optimizer:
+    r"""``torch.optim.SGD``: :math:`b_t = \mu b_{t-1} + (1-\tau) g_t` (:math:`b_1 = g_1`), :math:`\theta \mathrel{-}= \mathrm{lr}\, b_t`.
+
+    ``weight_decay`` is L2 (:math:`g \leftarrow g + \lambda\theta`); ``nesterov`` uses
+    :math:`\theta \mathrel{-}= \mathrm{lr}(g_t + \mu b_t)` and needs ``momentum > 0``, ``dampening = 0``.
+    ``momentum=0`` gives :func:`~lrlessons.optimizers.sgd`, otherwise
+    :func:`~lrlessons.optimizers.momentum` (``lr_in_buffer=False``, ``dampen_first=False``).
+    """
+    _no_maximize("pytorch.SGD", maximize)
+    if not nesterov and not np.any(np.asarray(momentum) != 0):  # no buffer at all (dampening unused)
+        return framework_optimizer("pytorch.SGD", sgd, lr=lr, weight_decay=weight_decay)
+    return framework_optimizer("pytorch.SGD", _momentum, lr=lr, momentum=momentum, dampening=dampening,
+                               weight_decay=weight_decay, nesterov=nesterov)
+
+
+@suggest_keywords
+def Adagrad(lr: Any = 1e-2, lr_decay: Any = 0, weight_decay: Any = 0, initial_accumulator_value: Any = 0,
+            eps: Any = 1e-10, foreach: Any = None, *, maximize: bool = False, differentiable: bool = False,
+            fused: Any = None) -> Optimizer:
+    r"""``torch.optim.Adagrad``: :math:`S_0 = 0`, ε outside the root, :math:`\mathrm{lr}/(1+(t-1)\eta)`.
+
+    First step with :math:`g = 0.01`: about :math:`1.0\cdot\mathrm{lr}` (TF1, Keras, optax: 0.0316·lr).
+    """
+    _no_maximize("pytorch.Adagrad", maximize)
+    return framework_optimizer("pytorch.Adagrad", adagrad, lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                               initial_accumulator_value=initial_accumulator_value, eps=eps, eps_in_sqrt=False)
+
+
+@suggest_keywords
+def RMSprop(lr: Any = 1e-2, alpha: Any = 0.99, eps: Any = 1e-8, weight_decay: Any = 0, momentum: Any = 0,
+            centered: bool = False, capturable: bool = False, foreach: Any = None, maximize: bool = False,
+            differentiable: bool = False) -> Optimizer:
+    r"""``torch.optim.RMSprop``: ``alpha`` is the decay :math:`\rho`; :math:`\sqrt{v_t} + \epsilon`; lr outside the buffer.
+
+    First step with :math:`g = 0.01`: :math:`10\cdot\mathrm{lr}` (TF1 0.0105, Keras 3.15, optax 3.16).
+    """
+    _no_maximize("pytorch.RMSprop", maximize)
+    return framework_optimizer("pytorch.RMSprop", rmsprop, {"decay": "alpha"}, lr=lr, decay=alpha, eps=eps,
+                               weight_decay=weight_decay, momentum=momentum, centered=centered,
+                               eps_in_sqrt=False, lr_in_buffer=False, initial_mean_square=0.0)
+
+
+@suggest_keywords
+def Adam(lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_decay: Any = 0, amsgrad: bool = False,
+         *, foreach: Any = None, maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+         fused: Any = None, decoupled_weight_decay: bool = False) -> Optimizer:
+    r"""``torch.optim.Adam``: Algorithm 1 (ε outside :math:`\sqrt{\hat v_t}`), AMSGrad on the raw :math:`v`.
+
+    ``weight_decay`` is L2 unless ``decoupled_weight_decay=True`` (then it is ``AdamW``).
+    """
+    _no_maximize("pytorch.Adam", maximize)
+    b1, b2 = _betas("pytorch.Adam", betas)
+    return framework_optimizer("pytorch.Adam", adam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
+                               weight_decay=weight_decay, amsgrad=amsgrad,
+                               decoupled_weight_decay=decoupled_weight_decay, amsgrad_on="raw")
+
+
+@suggest_keywords
+def AdamW(lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_decay: Any = 1e-2,
+          amsgrad: bool = False, *, maximize: bool = False, foreach: Any = None, capturable: bool = False,
+          differentiable: bool = False, fused: Any = None) -> Optimizer:
+    r"""``torch.optim.AdamW``: ``Adam(decoupled_weight_decay=True)``, :math:`\theta \leftarrow \theta(1 - \mathrm{lr}\,\lambda)`, λ = 1e-2."""
+    _no_maximize("pytorch.AdamW", maximize)
+    b1, b2 = _betas("pytorch.AdamW", betas)
+    return framework_optimizer("pytorch.AdamW", adam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
+                               weight_decay=weight_decay, amsgrad=amsgrad, decoupled_weight_decay=True)
+
+
+@suggest_keywords
+def NAdam(lr: Any = 2e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_decay: Any = 0,
+          momentum_decay: Any = 4e-3, decoupled_weight_decay: bool = False, *, foreach: Any = None,
+          maximize: bool = False, capturable: bool = False, differentiable: bool = False) -> Optimizer:
+    r"""``torch.optim.NAdam``: Dozat's schedule :math:`\mu_t = \beta_1(1 - \tfrac12 0.96^{t\psi})`, ψ = ``momentum_decay``."""
+    _no_maximize("pytorch.NAdam", maximize)
+    b1, b2 = _betas("pytorch.NAdam", betas)
+    return framework_optimizer("pytorch.NAdam", nadam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
+                               weight_decay=weight_decay, momentum_decay=momentum_decay,
+                               decoupled_weight_decay=decoupled_weight_decay, momentum_schedule="dozat")
+
+
+@suggest_keywords
+def RAdam(lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_decay: Any = 0,
+          decoupled_weight_decay: bool = False, *, foreach: Any = None, maximize: bool = False,
+          capturable: bool = False, differentiable: bool = False) -> Optimizer:
+    r"""``torch.optim.RAdam``: rectified when :math:`\rho_t > 5`; ε on the uncorrected :math:`\sqrt{v_t}`."""
+    _no_maximize("pytorch.RAdam", maximize)
+    b1, b2 = _betas("pytorch.RAdam", betas)
+    return framework_optimizer("pytorch.RAdam", radam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
+                               weight_decay=weight_decay, decoupled_weight_decay=decoupled_weight_decay,
+                               rectify_threshold=5.0, epsilon_hat=True)
+
+
+@suggest_keywords
+def Adamax(lr: Any = 2e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_decay: Any = 0, foreach: Any = None,
+           *, maximize: bool = False, differentiable: bool = False, capturable: bool = False) -> Optimizer:
+    r"""``torch.optim.Adamax``: :math:`u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon)` (ε inside the max)."""
+    _no_maximize("pytorch.Adamax", maximize)
+    b1, b2 = _betas("pytorch.Adamax", betas)
+    return framework_optimizer("pytorch.Adamax", adamax, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
+                               weight_decay=weight_decay, eps_in_max=True)
+
+
+@suggest_keywords
+def Adadelta(lr: Any = 1.0, rho: Any = 0.9, eps: Any = 1e-6, weight_decay: Any = 0, foreach: Any = None, *,
+             capturable: bool = False, maximize: bool = False, differentiable: bool = False) -> Optimizer:
+    r"""``torch.optim.Adadelta``: lr 1.0, ρ 0.9, ε 1e-6 inside both roots; ``weight_decay`` is L2."""
+    _no_maximize("pytorch.Adadelta", maximize)
+    return framework_optimizer("pytorch.Adadelta", adadelta, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)

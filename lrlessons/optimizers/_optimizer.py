@@ -10,6 +10,8 @@ or a schedule evaluated at ``state.count``), checks shapes, pads ``(B,)`` hyperp
 from __future__ import annotations
 
 import functools
+import inspect
+import re
 from collections import namedtuple
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -20,7 +22,16 @@ import numpy as np
 from .._batch import float_dtype, per_run
 from .._checks import check_finite, check_interval
 
-__all__ = ["Optimizer", "trace", "zeros_like_float"]
+__all__ = [
+    "Optimizer",
+    "trace",
+    "zeros_like_float",
+    "full_like_float",
+    "is_active",
+    "weight_decay_lines",
+    "weight_decay_step",
+    "framework_optimizer",
+]
 
 
 @functools.lru_cache(maxsize=None)
@@ -43,6 +54,69 @@ def zeros_like_float(theta: Any) -> np.ndarray:
     """Zeros shaped like ``theta`` in its float dtype (ints -> float64, float32 stays float32)."""
     theta = np.asarray(theta)
     return np.zeros(theta.shape, dtype=float_dtype(theta))
+
+
+def full_like_float(theta: Any, value: Any) -> np.ndarray:
+    """``value`` (a scalar or a ``(B,)`` array, one per run) broadcast to ``theta``'s shape and float dtype."""
+    theta = np.asarray(theta)
+    out = np.empty(theta.shape, dtype=float_dtype(theta))
+    out[...] = per_run(theta, value)
+    return out
+
+
+def is_active(value: Any) -> bool:
+    """True when a numeric option is switched on for some run (``weight_decay != 0`` somewhere).
+
+    Factories and ``update`` functions use the same test, so the equations a factory lists and
+    the trace fields its update returns always agree.
+    """
+    return value is not None and bool(np.any(value))
+
+
+def weight_decay_lines(weight_decay: Any, decoupled: bool) -> tuple:
+    """The equation line weight decay adds in front of an update (none when ``weight_decay == 0``)."""
+    if not is_active(weight_decay):
+        return ()
+    if decoupled:
+        return (("decay", r"d_t = -\alpha\, \lambda\, \theta_{t-1}"),)
+    return (("g", r"g_t \leftarrow g_t + \lambda\, \theta_{t-1}"),)
+
+
+def weight_decay_step(theta, grad, lr, weight_decay, decoupled):
+    r"""Weight decay, before an update: ``(g, d, fields)``.
+
+    L2 (PyTorch's ``weight_decay``): the gradient becomes :math:`g_t + \lambda\theta_{t-1}` and
+    ``d`` is ``None``. Decoupled (PyTorch ``AdamW``/``decoupled_weight_decay``, Keras
+    ``weight_decay`` on every optimizer, optax ``adamw``): the gradient is unchanged and
+    :math:`d_t = -\alpha\lambda\theta_{t-1}` is added to the step. ``fields`` holds the trace
+    entry (``{"g": ...}`` or ``{"decay": ...}``, empty when ``weight_decay == 0``).
+    """
+    if not is_active(weight_decay):
+        return grad, None, {}
+    if decoupled:
+        d = -lr * weight_decay * theta                   # d_t = -α λ θ_{t-1}
+        return grad, d, {"decay": d}
+    g = grad + weight_decay * theta                      # g_t ← g_t + λ θ_{t-1}
+    return g, None, {"g": g}
+
+
+_PARAM_RE = re.compile(r"The '([A-Za-z_0-9]+)' parameter of ([A-Za-z_0-9.]+)")
+
+
+def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, str] | None = None, **kwargs) -> "Optimizer":
+    """Build a core optimizer for a framework class/function and give it that framework's name.
+
+    Errors raised by the core factory are reworded with the framework's own parameter names
+    (``rename`` maps core name -> framework name), so ``keras.Adam(beta_1=1.0)`` reports
+    ``'beta_1'`` of ``keras.Adam``.
+    """
+    rename = dict(rename or {})
+    try:
+        opt = factory(**kwargs)
+    except (ValueError, TypeError) as err:
+        msg = _PARAM_RE.sub(lambda m: f"The {rename.get(m.group(1), m.group(1))!r} parameter of {display}", str(err))
+        raise type(err)(msg) from None
+    return Optimizer(display, opt.hyperparameters, opt.equations, opt._init, opt.update, opt.flags)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -73,6 +147,22 @@ class Optimizer:
     def __post_init__(self):
         object.__setattr__(self, "hyperparameters", MappingProxyType(dict(self.hyperparameters)))
         object.__setattr__(self, "equations", tuple(tuple(e) for e in self.equations))
+        static, numeric = {}, {}
+        for k, v in self.hyperparameters.items():
+            if k == "lr":
+                continue
+            if k in self.flags or isinstance(v, (bool, np.bool_, str)) or v is None or callable(v):
+                static[k] = v
+            else:
+                numeric[k] = v
+        object.__setattr__(self, "_static", static)
+        object.__setattr__(self, "_numeric", numeric)
+        object.__setattr__(self, "_padded", {})
+
+    @property
+    def source(self) -> str:
+        """The source code of the ``update`` function that runs (what the lessons display)."""
+        return inspect.getsource(self.update)
 
     # -- public API ---------------------------------------------------------------------
     def init(self, theta: Any):
@@ -117,10 +207,9 @@ class Optimizer:
                     f"shape {theta.shape}. Was the state made by init() for other parameters?"
                 )
         check_finite(f"{self.name}.step", "grad", grad)
-        check_interval(self.name, "lr", lr, 0, None, "left")
-        for name, value in (("lr", lr), *self.hyperparameters.items()):
-            if isinstance(value, (bool, np.bool_)) or callable(value) or value is None or isinstance(value, str):
-                continue
+        if not (type(lr) is float and lr >= 0):  # fast path for the common case
+            check_interval(self.name, "lr", lr, 0, None, "left")
+        for name, value in (("lr", lr), *self._numeric.items()):
             shape = np.shape(value)
             if shape and shape != theta.shape[: len(shape)]:
                 raise ValueError(
@@ -130,13 +219,13 @@ class Optimizer:
 
     def apply(self, theta: np.ndarray, grad: np.ndarray, state: Any, lr: Any):
         """The update without validation (for hot loops that validated once): pads and calls ``update``."""
-        hp = {k: self._pad(theta, k, v) for k, v in self.hyperparameters.items() if k != "lr"}
+        key = (theta.dtype, theta.ndim)
+        hp = self._padded.get(key)
+        if hp is None:
+            hp = {k: per_run(theta, v) for k, v in self._numeric.items()}
+            hp.update(self._static)
+            self._padded[key] = hp
         return self.update(theta, grad, state, per_run(theta, lr), **hp)
-
-    def _pad(self, theta, key, value):
-        if key in self.flags or isinstance(value, (bool, np.bool_, str)) or value is None or callable(value):
-            return value
-        return per_run(theta, value)
 
     def __repr__(self) -> str:
         def fmt(v):

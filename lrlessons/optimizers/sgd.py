@@ -1,4 +1,4 @@
-r"""Plain gradient descent: :math:`\Delta\theta_t = -\alpha\, g_t` (Robbins & Monro 1951)."""
+r"""Plain gradient descent, :math:`\Delta\theta_t = -\alpha\, g_t` (Robbins & Monro 1951)."""
 
 from __future__ import annotations
 
@@ -6,36 +6,64 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._checks import check_interval, suggest_keywords
-from ._optimizer import Optimizer, trace
+from .._checks import check_bool, check_interval, suggest_keywords
+from ._optimizer import Optimizer, is_active, trace, weight_decay_lines, weight_decay_step
 
-__all__ = ["sgd", "update", "init", "State"]
+__all__ = ["sgd", "update", "init", "equations", "State"]
 
 
 class State(NamedTuple):
-    """``count`` = updates already applied (SGD keeps no buffers)."""
+    """``count`` = updates already applied (gradient descent keeps no buffers)."""
 
     count: int
 
 
-def equations() -> tuple:
-    return (("delta", r"\Delta\theta_t = -\alpha\, g_t"),)
+def equations(weight_decay: Any = 0.0, decoupled_weight_decay: bool = False) -> tuple:
+    """The (trace field, LaTeX) lines of the update, in order, for these options."""
+    d = " + d_t" if is_active(weight_decay) and decoupled_weight_decay else ""
+    return (*weight_decay_lines(weight_decay, decoupled_weight_decay), ("delta", r"\Delta\theta_t = -\alpha\, g_t" + d))
 
 
 def init(theta: np.ndarray) -> State:
     return State(count=0)
 
 
-def update(theta, grad, state, lr):
-    delta = -lr * grad                                   # Δθ_t = -α g_t
-    return theta + delta, State(state.count + 1), trace(delta=delta)
+def update(theta, grad, state, lr, weight_decay=0.0, decoupled_weight_decay=False):
+    g, d, wd = weight_decay_step(theta, grad, lr, weight_decay, decoupled_weight_decay)  # g_t ← g_t + λθ  or  d_t = -αλθ
+    delta = -lr * g                                      # Δθ_t = -α g_t
+    if d is not None:
+        delta = delta + d                                #        (+ d_t)
+    return theta + delta, State(state.count + 1), trace(**wd, delta=delta)
 
 
 @suggest_keywords
-def sgd(lr: Any = 1e-3) -> Optimizer:
-    r"""Gradient descent with learning rate ``lr`` (a number, (B,) array or schedule).
+def sgd(lr: Any = 1e-3, weight_decay: Any = 0.0, decoupled_weight_decay: bool = False) -> Optimizer:
+    r"""Gradient descent: step against the gradient, scaled by the learning rate.
 
-    SKELETON: the optimizers issue adds weight_decay.
+    Let :math:`\alpha` be the learning rate ``lr`` and :math:`\lambda` the ``weight_decay``.
+
+    .. math::
+        \Delta\theta_t = -\alpha\, g_t, \qquad \theta_t = \theta_{t-1} + \Delta\theta_t
+
+    Parameters
+    ----------
+    lr : float, (B,) array or schedule, in [0, inf)
+        :math:`\alpha`. Default 1e-3 (PyTorch ``SGD``; TF1 has no default, Keras uses 0.01).
+    weight_decay : float or (B,) array in [0, inf)
+        :math:`\lambda`. Default 0 (off).
+    decoupled_weight_decay : bool
+        ``False`` (PyTorch ``SGD``): L2, :math:`g_t \leftarrow g_t + \lambda\theta_{t-1}`. ``True``
+        (Keras ``weight_decay``): :math:`d_t = -\alpha\lambda\theta_{t-1}` added to the step. For
+        plain gradient descent the two coincide.
+
+    Notes
+    -----
+    Every framework computes the same step: TF1 ``GradientDescentOptimizer``, Keras ``SGD``
+    (``momentum=0``), PyTorch ``SGD`` (``momentum=0``), optax ``sgd`` (``momentum=None``).
+
+    References
+    ----------
+    H. Robbins & S. Monro (1951). A Stochastic Approximation Method. *Ann. Math. Stat.* 22(3).
 
     >>> opt = sgd(lr=0.1)
     >>> theta, state, tr = opt.step(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
@@ -44,4 +72,13 @@ def sgd(lr: Any = 1e-3) -> Optimizer:
     """
     if not callable(lr):
         check_interval("sgd", "lr", lr, 0, None, "left")
-    return Optimizer("sgd", dict(lr=lr), equations(), init, update)
+    check_interval("sgd", "weight_decay", weight_decay, 0, None, "left")
+    check_bool("sgd", "decoupled_weight_decay", decoupled_weight_decay)
+    return Optimizer(
+        "sgd",
+        dict(lr=lr, weight_decay=weight_decay, decoupled_weight_decay=decoupled_weight_decay),
+        equations(weight_decay, decoupled_weight_decay),
+        init,
+        update,
+        flags=("decoupled_weight_decay",),
+    )

@@ -1,0 +1,146 @@
+r"""NAdam (Dozat 2016): Adam with a Nesterov look-ahead in the first moment."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .._checks import check_bool, check_choice, check_interval, suggest_keywords
+from ._optimizer import Optimizer, is_active, trace, weight_decay_lines, weight_decay_step, zeros_like_float
+
+__all__ = ["nadam", "update", "init", "equations", "State"]
+
+
+class State(NamedTuple):
+    """``count`` = updates applied; ``m``, ``v`` the moments; ``mu_product`` :math:`\\Pi_t` (Dozat schedule only)."""
+
+    count: int
+    m: np.ndarray
+    v: np.ndarray
+    mu_product: np.ndarray | None
+
+
+def equations(momentum_schedule: str = "dozat", weight_decay: Any = 0.0, decoupled_weight_decay: bool = False,
+              eps_root: Any = 0.0) -> tuple:
+    """The (trace field, LaTeX) lines of the update, in order, for these options."""
+    lines = list(weight_decay_lines(weight_decay, decoupled_weight_decay))
+    if momentum_schedule == "dozat":
+        lines += [
+            ("mu", r"\mu_t = \beta_1 (1 - \tfrac12\, 0.96^{t\psi})"),
+            ("mu_next", r"\mu_{t+1} = \beta_1 (1 - \tfrac12\, 0.96^{(t+1)\psi})"),
+            ("mu_product", r"\Pi_t = \Pi_{t-1}\, \mu_t"),
+        ]
+        m_hat = r"\hat m_t = \mu_{t+1} m_t / (1 - \Pi_t \mu_{t+1}) + (1-\mu_t)\, g_t / (1 - \Pi_t)"
+    else:
+        m_hat = r"\hat m_t = \beta_1 m_t / (1 - \beta_1^{t+1}) + (1-\beta_1)\, g_t / (1 - \beta_1^t)"
+    v = r"\hat v_t + \epsilon_{root}" if is_active(eps_root) else r"\hat v_t"
+    d = " + d_t" if is_active(weight_decay) and decoupled_weight_decay else ""
+    lines += [
+        ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+        ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
+        ("m_hat", m_hat),
+        ("v_hat", r"\hat v_t = v_t / (1-\beta_2^t)"),
+        ("delta", rf"\Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{{{v}}} + \epsilon)" + d),
+    ]
+    return tuple(lines)
+
+
+def init(theta: np.ndarray, momentum_schedule: str = "dozat") -> State:
+    zeros = zeros_like_float(theta)
+    ones = np.ones_like(zeros) if momentum_schedule == "dozat" else None
+    return State(count=0, m=zeros, v=zeros, mu_product=ones)
+
+
+def update(theta, grad, state, lr, beta1, beta2, eps, momentum_decay, momentum_schedule="dozat",
+           weight_decay=0.0, decoupled_weight_decay=False, eps_root=0.0):
+    t = state.count + 1
+    g, d, wd = weight_decay_step(theta, grad, lr, weight_decay, decoupled_weight_decay)  # g_t ← g_t + λθ  or  d_t = -αλθ
+    fields = dict(wd)
+    mu_product = None
+    if momentum_schedule == "dozat":
+        mu = fields["mu"] = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))               # μ_t
+        mu_next = fields["mu_next"] = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))  # μ_{t+1}
+        mu_product = state.mu_product * mu                                                 # Π_t = Π_{t-1} μ_t
+        fields["mu_product"] = mu_product
+    m = fields["m"] = beta1 * state.m + (1 - beta1) * g       # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = fields["v"] = beta2 * state.v + (1 - beta2) * g**2    # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    if momentum_schedule == "dozat":
+        m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * g / (1 - mu_product)  # m̂_t (Dozat)
+    else:
+        m_hat = beta1 * m / (1 - beta1 ** (t + 1)) + (1 - beta1) * g / (1 - beta1**t)      # m̂_t (μ_t = β₁)
+    fields["m_hat"] = m_hat
+    v_hat = fields["v_hat"] = v / (1 - beta2**t)               # v̂_t = v_t / (1-β₂ᵗ)
+    delta = -lr * m_hat / (np.sqrt(v_hat + eps_root) + eps)   # Δθ_t = -α m̂_t / (√v̂_t + ε)
+    if d is not None:
+        delta = delta + d                                     # (+ d_t)
+    return theta + delta, State(t, m, v, mu_product), trace(**fields, delta=delta)
+
+
+@suggest_keywords
+def nadam(lr: Any = 2e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8, weight_decay: Any = 0.0,
+          momentum_decay: Any = 4e-3, decoupled_weight_decay: bool = False, momentum_schedule: str = "dozat",
+          eps_root: Any = 0.0) -> Optimizer:
+    r"""NAdam: Adam whose bias-corrected first moment looks one momentum step ahead.
+
+    Let :math:`\alpha_t` be the learning rate ``lr``, :math:`\beta_1, \beta_2, \epsilon` the
+    arguments ``beta1``, ``beta2``, ``eps`` and :math:`\psi` the ``momentum_decay``. With the
+    Dozat momentum schedule (PyTorch ``NAdam``, Keras ``Nadam``):
+
+    .. math::
+        \mu_t &= \beta_1 (1 - \tfrac12\, 0.96^{t\psi}), \qquad \Pi_t = \Pi_{t-1}\, \mu_t \\
+        m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
+        \hat m_t &= \mu_{t+1} m_t / (1 - \Pi_t \mu_{t+1}) + (1-\mu_t)\, g_t / (1 - \Pi_t) \\
+        \hat v_t &= v_t / (1-\beta_2^t), \qquad \Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+
+    Parameters
+    ----------
+    lr : float, (B,) array or schedule, in [0, inf)
+        :math:`\alpha`. Default 2e-3 (PyTorch); Keras 1e-3.
+    beta1, beta2 : float or (B,) array in [0, 1)
+        Defaults 0.9, 0.999.
+    eps : float or (B,) array in (0, inf)
+        Default 1e-8 (PyTorch, optax); Keras 1e-7. Outside :math:`\sqrt{\hat v_t}` everywhere.
+    weight_decay : float or (B,) array in [0, inf)
+        :math:`\lambda`. Default 0.
+    momentum_decay : float or (B,) array in (0, inf)
+        :math:`\psi`. Default 4e-3 (PyTorch, i.e. Dozat's :math:`0.96^{t/250}`); Keras ``Nadam``
+        is :math:`\psi = 1` (:math:`0.96^t`). At t = 10, 100, 1000, 10000, μ is .451, .457,
+        .518, .812 in PyTorch and .601, .892, .900, .900 in Keras.
+    decoupled_weight_decay : bool
+        ``False`` (PyTorch default): L2. ``True``: :math:`d_t = -\alpha_t\lambda\theta_{t-1}`
+        (PyTorch ``decoupled_weight_decay``, Keras ``weight_decay``, optax ``nadamw``).
+    momentum_schedule : {'dozat', 'none'}
+        ``'dozat'``: the μ schedule above. ``'none'`` (optax ``nadam`` = ``adam(nesterov=True)``):
+        :math:`\mu_t = \beta_1`, so :math:`\hat m_t = \beta_1 m_t/(1-\beta_1^{t+1}) + (1-\beta_1) g_t/(1-\beta_1^t)`.
+    eps_root : float or (B,) array in [0, inf)
+        optax's :math:`\epsilon_{root}`, :math:`\sqrt{\hat v_t + \epsilon_{root}}`. Default 0.
+
+    References
+    ----------
+    T. Dozat (2016). Incorporating Nesterov Momentum into Adam. *ICLR Workshop*.
+
+    >>> opt = nadam(lr=0.1)
+    >>> theta, state, tr = opt.step(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
+    >>> print(f"{float(tr.mu):.6f} {theta[0]:.4f}")
+    0.450073 0.8944
+    """
+    owner = "nadam"
+    if not callable(lr):
+        check_interval(owner, "lr", lr, 0, None, "left")
+    check_interval(owner, "beta1", beta1, 0, 1, "left")
+    check_interval(owner, "beta2", beta2, 0, 1, "left")
+    check_interval(owner, "eps", eps, 0, None, "neither")
+    check_interval(owner, "weight_decay", weight_decay, 0, None, "left")
+    check_interval(owner, "momentum_decay", momentum_decay, 0, None, "neither")
+    check_interval(owner, "eps_root", eps_root, 0, None, "left")
+    check_bool(owner, "decoupled_weight_decay", decoupled_weight_decay)
+    check_choice(owner, "momentum_schedule", momentum_schedule, ("dozat", "none"))
+    hp = dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
+              decoupled_weight_decay=decoupled_weight_decay, momentum_schedule=momentum_schedule, eps_root=eps_root)
+    return Optimizer(
+        owner, hp,
+        equations(momentum_schedule, weight_decay, decoupled_weight_decay, eps_root),
+        lambda theta: init(theta, momentum_schedule), update,
+        flags=("decoupled_weight_decay", "momentum_schedule"),
+    )
