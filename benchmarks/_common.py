@@ -93,6 +93,7 @@ def interleaved(
     target: float = 0.02,
     max_number: int = 100_000,
     setup: Mapping[str, Callable[[], Any]] | None = None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, np.ndarray]:
     """Time several cases round-robin; return per-call seconds, ``repeats`` values per case.
 
@@ -109,6 +110,10 @@ def interleaved(
         Untimed calls per case before timing (first-call allocations, caches, imports).
     setup : mapping name -> callable, optional
         Run (untimed) before each block of that case, e.g. to reset state.
+    clock : callable
+        ``time.perf_counter`` (wall time, what a user waits; the default) or
+        ``time.process_time`` (this process's CPU time: excludes the time other processes
+        hold the core, so it is steadier on a shared machine; for single-threaded code only).
 
     The garbage collector is disabled during each block (as ``timeit`` does).
     """
@@ -133,10 +138,10 @@ def interleaved(
             gc_was = gc.isenabled()
             gc.disable()
             try:
-                t0 = time.perf_counter()
+                t0 = clock()
                 for _ in range(n):
                     fn()
-                dt = time.perf_counter() - t0
+                dt = clock() - t0
             finally:
                 if gc_was:
                     gc.enable()
@@ -192,7 +197,7 @@ def _version(dist: str) -> str | None:
 
 
 def machine_info() -> dict[str, Any]:
-    """CPU model, cores, OS, Python, numpy/torch/matplotlib versions and the UTC date.
+    """CPU model, cores, load average, OS, Python, numpy/torch/matplotlib versions, UTC date.
 
     Versions come from package metadata, so nothing heavy (torch) is imported here.
     """
@@ -200,7 +205,12 @@ def machine_info() -> dict[str, Any]:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         usable = os.cpu_count()
+    try:
+        load = tuple(round(x, 2) for x in os.getloadavg())
+    except (AttributeError, OSError):  # pragma: no cover - not POSIX
+        load = None
     return {
+        "load_avg": load,
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
@@ -222,7 +232,8 @@ def print_header(title: str) -> dict[str, Any]:
     print(
         f"machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), "
         f"{info['os']}; Python {info['python']} ({info['python_executable']}), "
-        f"numpy {info['numpy']}, torch {info['torch'] or 'not installed'}; {info['date']}"
+        f"numpy {info['numpy']}, torch {info['torch'] or 'not installed'}; {info['date']}; "
+        f"load average {info['load_avg']} (other processes share these cores)"
     )
     print()
     sys.stdout.flush()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import io
 import os
 import pstats
@@ -42,7 +43,6 @@ import numpy as np  # noqa: E402
 
 import _common as bc  # noqa: E402
 from lrlessons import optimizers  # noqa: E402
-from lrlessons._batch import per_run  # noqa: E402
 
 try:  # torch is optional: its columns are skipped without it
     import torch
@@ -158,8 +158,8 @@ def bench_size(kind: str, n: int, dtype, bandwidth: float, quick: bool) -> dict:
         repeats = 3 if quick else 7
         target = 0.02
     else:
-        repeats = 5 if quick else 11
-        target = 0.01 if quick else 0.03
+        repeats = 9 if quick else 21
+        target = 0.005
     times = bc.interleaved(cases, repeats=repeats, number=1 if target == 0 else None, target=target or 0.02)
     floor = TRAFFIC[kind] * n * np.dtype(dtype).itemsize / bandwidth
     faults = minor_faults(cases["lrlessons step"]) if "lrlessons step" in cases else float("nan")
@@ -230,16 +230,16 @@ def profile_step(kind: str, n: int, dtype, quick: bool) -> None:
     theta, state, _ = opt.step(theta, grad, state)
     lr = opt.resolve_lr(state)
 
-    def pad():
-        hp = {}
-        for k, v in opt.hyperparameters.items():
-            if k != "lr":
-                pad_fn = getattr(opt, "_pad", None)
-                hp[k] = pad_fn(theta, k, v) if pad_fn else per_run(theta, v)
-        return hp, per_run(theta, lr)
+    # capture the padded arguments apply() hands to update(), to time update() alone
+    captured = {}
 
-    hp, lr_p = pad()
-    ex_theta, ex_state, ex_trace = opt.update(theta, grad, state, lr_p, **hp)
+    def capture(*a, **k):
+        captured["args"], captured["kwargs"] = a, k
+        return opt.update(*a, **k)
+
+    dataclasses.replace(opt, update=capture).apply(theta, grad, state, lr)
+    args, kwargs = captured["args"], captured["kwargs"]
+    ex_theta, ex_state, ex_trace = opt.update(*args, **kwargs)
     trace_type, state_type = type(ex_trace), type(ex_state)
     trace_fields, state_fields = tuple(ex_trace), tuple(ex_state)
 
@@ -254,8 +254,8 @@ def profile_step(kind: str, n: int, dtype, quick: bool) -> None:
         "resolve_lr": lambda: opt.resolve_lr(state),
         "check (validation)": lambda: opt.check(theta, grad, state, lr),
         "apply (total)": lambda: opt.apply(theta, grad, state, lr),
-        "padding (per_run of each hyperparameter)": pad,
-        "update() (math + State + Trace)": lambda: opt.update(theta, grad, state, lr_p, **hp),
+        "check() then apply()": lambda: (opt.check(theta, grad, state, lr), opt.apply(theta, grad, state, lr)),
+        "update() (math + State + Trace)": lambda: opt.update(*args, **kwargs),
         "Trace namedtuple construction": lambda: trace_type(*trace_fields),
         "State namedtuple construction": lambda: state_type(*state_fields),
     }
@@ -264,13 +264,18 @@ def profile_step(kind: str, n: int, dtype, quick: bool) -> None:
 
     cases["  check_finite(grad)"] = lambda: check_finite("x.step", "grad", grad)
     cases["  check_interval(lr)"] = lambda: check_interval("x", "lr", lr, 0, None, "left")
-    times = bc.interleaved(cases, repeats=5 if quick else 9, target=0.01 if quick else 0.03)
-    med = {k: float(np.median(v)) for k, v in times.items()}
+    # CPU time of this process (not wall): other processes' load is not counted; best of repeats
+    times = bc.interleaved(cases, repeats=15 if quick else 31, target=0.002, clock=time.process_time)
+    med = {k: float(np.min(v)) for k, v in times.items()}
     total = med["step (total)"]
     rows = [[k, bc.fmt_time(t), f"{100 * t / total:.0f}%"] for k, t in med.items()]
-    overhead = total - (med["update() (math + State + Trace)"])
-    rows.append(["step − update() = per-step glue", bc.fmt_time(overhead), f"{100 * overhead / total:.0f}%"])
-    print(f"### {kind}, n={n:.0e} {np.dtype(dtype).name}: where opt.step's time goes (medians, % of step)")
+    overhead = total - med["update() (math + State + Trace)"]
+    for label, t in (("= step − apply (validation)", total - med["apply (total)"]),
+                     ("= apply − update() (padding, dispatch)", med["apply (total)"] - med["update() (math + State + Trace)"]),
+                     ("= step − update() (all per-step glue)", overhead)):
+        rows.append([label, bc.fmt_time(t), f"{100 * t / total:.0f}%"])
+    print(f"### {kind}, n={n:.0e} {np.dtype(dtype).name}: where opt.step's time goes "
+          "(CPU time, best of repeats, % of step)")
     print()
     print(bc.markdown_table(["piece", "time", "% of step"], rows))
     print()
