@@ -50,6 +50,12 @@ def rmsprop_step(theta, grad, v, lr, decay, eps):
 
 
 @_solution
+def tf_rmsprop_step(theta, grad, v, lr, decay, eps):
+    v = decay * v + (1 - decay) * grad**2                # v_t = ρ v_{t-1} + (1-ρ) g_t²
+    return theta - lr * grad / np.sqrt(v + eps), v       # θ ← θ − α g_t / √(v_t + ε)
+
+
+@_solution
 def adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
     m = beta1 * m + (1 - beta1) * grad                   # m_t = β₁ m_{t-1} + (1-β₁) g_t
     v = beta2 * v + (1 - beta2) * grad**2                # v_t = β₂ v_{t-1} + (1-β₂) g_t²

@@ -596,43 +596,62 @@ def _rmsprop_cases():
     ]
 
 
-def _mistake_rms_eps_inside(theta, grad, v, lr, decay, eps):
-    v = decay * v + (1 - decay) * grad**2
-    return theta - lr * grad / np.sqrt(v + eps), v
+def _rms(theta, grad, v, lr, decay, eps, *, eps_inside=False, square=True, swapped=False, one_minus=True,
+         average=True, old_v=False, root=True, sign=-1.0):
+    """The RMSprop update with switches; every switch away from the exercise's form is a known mistake."""
+    g2 = grad**2 if square else grad
+    if not average:
+        v_new = v + g2                                           # Adagrad's sum
+    elif swapped:
+        v_new = (1 - decay) * v + decay * g2
+    else:
+        v_new = decay * v + ((1 - decay) if one_minus else 1.0) * g2
+    u = v if old_v else v_new
+    if not root:
+        denom = u + eps
+    else:
+        denom = np.sqrt(u + eps) if eps_inside else np.sqrt(u) + eps
+    return theta + sign * lr * grad / denom, v_new
 
 
-def _mistake_rms_g_not_g2(theta, grad, v, lr, decay, eps):
-    v = decay * v + (1 - decay) * grad
-    return theta - lr * grad / (np.sqrt(v) + eps), v
+def _rms_mistake(**switches) -> Callable:
+    def variant(theta, grad, v, lr, decay, eps):
+        return _rms(theta, grad, v, lr, decay, eps, **switches)
+
+    return variant
 
 
-def _mistake_rms_swapped(theta, grad, v, lr, decay, eps):
-    v = (1 - decay) * v + decay * grad**2
-    return theta - lr * grad / (np.sqrt(v) + eps), v
-
-
-def _mistake_rms_no_one_minus(theta, grad, v, lr, decay, eps):
-    v = decay * v + grad**2
-    return theta - lr * grad / (np.sqrt(v) + eps), v
-
-
-def _mistake_rms_old_v(theta, grad, v, lr, decay, eps):
-    return theta - lr * grad / (np.sqrt(v) + eps), decay * v + (1 - decay) * grad**2
-
-
-def _mistake_rms_no_sqrt(theta, grad, v, lr, decay, eps):
-    v = decay * v + (1 - decay) * grad**2
-    return theta - lr * grad / (v + eps), v
-
-
-def _mistake_rms_sum(theta, grad, v, lr, decay, eps):
-    v = v + grad**2
-    return theta - lr * grad / (np.sqrt(v) + eps), v
-
-
-def _mistake_rms_sign(theta, grad, v, lr, decay, eps):
-    v = decay * v + (1 - decay) * grad**2
-    return theta + lr * grad / (np.sqrt(v) + eps), v
+def _rms_mistakes(eps_inside: bool) -> tuple:
+    """The usual RMSprop mistakes, for the exercise with ε outside (PyTorch) or inside (TF1/Keras)."""
+    d = "np.sqrt(v + eps)" if eps_inside else "np.sqrt(v) + eps"
+    where = dict(eps_inside=eps_inside)
+    placement = (
+        _Mistake("eps_outside_sqrt", "ε outside the square root, sqrt(v) + eps, instead of inside", "denom",
+                 "TF1 RMSPropOptimizer and Keras RMSprop add eps under the root: np.sqrt(v + eps) "
+                 "(PyTorch adds it outside).", _rms_mistake(eps_inside=False))
+        if eps_inside else
+        _Mistake("eps_inside_sqrt", "ε inside the square root, sqrt(v + eps), instead of outside", "denom",
+                 "Add eps after the square root: np.sqrt(v) + eps (PyTorch; TF1 and Keras put it inside).",
+                 _rms_mistake(eps_inside=True))
+    )
+    return (
+        placement,
+        _Mistake("g_not_g2", "g instead of g² in the second moment", "v",
+                 "Average the squared gradient: decay * v + (1 - decay) * grad**2.", _rms_mistake(square=False, **where)),
+        _Mistake("swapped_decay", "decay and 1 − decay are swapped", "v",
+                 "The old average keeps the weight decay: decay * v + (1 - decay) * grad**2.",
+                 _rms_mistake(swapped=True, **where)),
+        _Mistake("no_one_minus", "the (1 − decay) factor on g² is missing", "v",
+                 "v = decay * v + (1 - decay) * grad**2.", _rms_mistake(one_minus=False, **where)),
+        _Mistake("adagrad_sum", "the squares are summed (Adagrad) instead of averaged", "v",
+                 "RMSprop decays the old average: decay * v + (1 - decay) * grad**2.", _rms_mistake(average=False, **where)),
+        _Mistake("old_v", "the step divides by the old v_{t−1} instead of the new v_t", "delta",
+                 f"Update v first, then divide by {d}.", _rms_mistake(old_v=True, **where)),
+        _Mistake("no_sqrt", "the square root is missing: g / (v + ε)", "denom",
+                 f"Divide by the root mean square: {d}.", _rms_mistake(root=False, **where)),
+        _Mistake("sign", "sign error: the parameters move uphill", "delta",
+                 f"Subtract the step: theta - lr * grad / ({d}).", _rms_mistake(sign=1.0, **where)),
+    )
 
 
 _RMSPROP = _Exercise(
@@ -650,27 +669,39 @@ _RMSPROP = _Exercise(
            "arrays; do not modify theta or v in place."),
     cases=_rmsprop_cases,
     reference=_rmsprop_reference,
-    mistakes=(
-        _Mistake("eps_inside_sqrt", "ε inside the square root, sqrt(v + eps), instead of outside", "denom",
-                 "Add eps after the square root: np.sqrt(v) + eps (PyTorch; TF1 and Keras put it inside).",
-                 _mistake_rms_eps_inside),
-        _Mistake("g_not_g2", "g instead of g² in the second moment", "v",
-                 "Average the squared gradient: decay * v + (1 - decay) * grad**2.", _mistake_rms_g_not_g2),
-        _Mistake("swapped_decay", "decay and 1 − decay are swapped", "v",
-                 "The old average keeps the weight decay: decay * v + (1 - decay) * grad**2.", _mistake_rms_swapped),
-        _Mistake("no_one_minus", "the (1 − decay) factor on g² is missing", "v",
-                 "v = decay * v + (1 - decay) * grad**2.", _mistake_rms_no_one_minus),
-        _Mistake("adagrad_sum", "the squares are summed (Adagrad) instead of averaged", "v",
-                 "RMSprop decays the old average: decay * v + (1 - decay) * grad**2.", _mistake_rms_sum),
-        _Mistake("old_v", "the step divides by the old v_{t−1} instead of the new v_t", "delta",
-                 "Update v first, then divide by np.sqrt(v) + eps.", _mistake_rms_old_v),
-        _Mistake("no_sqrt", "the square root is missing: g / (v + ε)", "denom",
-                 "Divide by the root mean square: np.sqrt(v) + eps.", _mistake_rms_no_sqrt),
-        _Mistake("sign", "sign error: the parameters move uphill", "delta",
-                 "Subtract the step: theta - lr * grad / (np.sqrt(v) + eps).", _mistake_rms_sign),
-    ),
+    mistakes=_rms_mistakes(eps_inside=False),
     needs=("optimizers.rmsprop",),
     latex_source=_equations_of("rmsprop", lr=0.01),
+    array_inputs=("theta", "grad", "v"),
+)
+
+
+def _tf_rmsprop_reference(theta, grad, v, lr, decay, eps):
+    opt = _optimizers.rmsprop(lr=lr, decay=decay, eps=eps, eps_in_sqrt=True)
+    new, state = _optimizer_step(opt, theta, grad, 1, {_MS: v})
+    return new, getattr(state, _field(state, *_MS))
+
+
+_TF_RMSPROP = _Exercise(
+    name="tf_rmsprop_step",
+    args=("theta", "grad", "v", "lr", "decay", "eps"),
+    outputs=("theta", "v"),
+    summary=("One RMSprop update in the TF1 RMSPropOptimizer / Keras RMSprop form (ε INSIDE the root, "
+             "momentum 0); return (theta, v)."),
+    lines=(
+        ("v", "v_t = decay * v_{t-1} + (1 - decay) * g_t**2"),
+        ("denom", "d_t = sqrt(v_t + eps)                  (eps INSIDE the root)"),
+        ("delta", "theta_new = theta - lr * g_t / d_t"),
+    ),
+    output_lines={"theta": "delta", "v": "v"},
+    notes=("The same update as rmsprop_step except where eps sits (frameworks disagree: "
+           "PyTorch outside, TF1/Keras/optax inside). v is given, so TF1's start at ones does "
+           "not matter here. Return new arrays; do not modify theta or v in place."),
+    cases=_rmsprop_cases,
+    reference=_tf_rmsprop_reference,
+    mistakes=_rms_mistakes(eps_inside=True),
+    needs=("optimizers.rmsprop",),
+    latex_source=_equations_of("rmsprop", lr=0.01, eps_in_sqrt=True),
     array_inputs=("theta", "grad", "v"),
 )
 
@@ -1234,7 +1265,7 @@ _ARTICLE = _Exercise(
 
 
 _EXERCISES = {e.name: e for e in (
-    _GD, _MOMENTUM, _NESTEROV, _ADAGRAD, _RMSPROP, _ADAM, _ADAMW,
+    _GD, _MOMENTUM, _NESTEROV, _ADAGRAD, _RMSPROP, _TF_RMSPROP, _ADAM, _ADAMW,
     _EXPDECAY, _COSINE, _LINEAR_WARMUP, _ARTICLE,
 )}
 
@@ -1370,6 +1401,8 @@ def _run_case(ex: _Exercise, fn: Callable, case: _Case) -> _Run:
     except Exception as exc:  # the student's bug, reported, never raised
         run.kind = "error"
         run.error = _ADDRESS.sub(" at 0x...", f"raised {type(exc).__name__}: {exc}")
+        if isinstance(exc, TypeError) and "positional argument" in str(exc):
+            run.error += f" (the signature must be {ex.signature})"
         return run
     run.mutated = tuple(
         a for a in ex.array_inputs

@@ -37,7 +37,8 @@ import test_grade_example  # noqa: E402
 sqrt = np.sqrt
 
 NAMES = (
-    "gd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "adam_step", "adamw_step",
+    "gd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "tf_rmsprop_step",
+    "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
 )
 
@@ -47,6 +48,7 @@ SIGNATURES = {
     "nesterov_step": "nesterov_step(theta, grad, b, lr, momentum) -> (theta, b)",
     "adagrad_step": "adagrad_step(theta, grad, S, lr, eps) -> (theta, S)",
     "rmsprop_step": "rmsprop_step(theta, grad, v, lr, decay, eps) -> (theta, v)",
+    "tf_rmsprop_step": "tf_rmsprop_step(theta, grad, v, lr, decay, eps) -> (theta, v)",
     "adam_step": "adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v)",
     "adamw_step": "adamw_step(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay) -> (theta, m, v)",
     "exponential_decay": "exponential_decay(step, learning_rate, decay_steps, decay_rate, staircase) -> lr",
@@ -255,6 +257,56 @@ def _(theta, grad, v, lr, decay, eps):
 def _(theta, grad, v, lr, decay, eps):
     v = decay * v + (1 - decay) * grad**2
     return theta + lr * grad / (sqrt(v) + eps), v
+
+
+# tf_rmsprop_step (ε inside the root is right here; outside is the mistake)
+@mistake("tf_rmsprop_step", "eps_outside_sqrt")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * v + (1 - decay) * grad**2
+    return theta - lr * grad / (sqrt(v) + eps), v
+
+
+@mistake("tf_rmsprop_step", "g_not_g2")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * v + (1 - decay) * grad
+    return theta - lr * grad / sqrt(v + eps), v
+
+
+@mistake("tf_rmsprop_step", "swapped_decay")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * grad**2 + (1 - decay) * v
+    return theta - lr * grad / sqrt(v + eps), v
+
+
+@mistake("tf_rmsprop_step", "no_one_minus")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * v + grad * grad
+    return theta - lr * grad / sqrt(v + eps), v
+
+
+@mistake("tf_rmsprop_step", "adagrad_sum")
+def _(theta, grad, v, lr, decay, eps):
+    v = v + grad**2
+    return theta - lr * grad / sqrt(v + eps), v
+
+
+@mistake("tf_rmsprop_step", "old_v")
+def _(theta, grad, v, lr, decay, eps):
+    step = lr * grad / sqrt(v + eps)
+    v = decay * v + (1 - decay) * grad**2
+    return theta - step, v
+
+
+@mistake("tf_rmsprop_step", "no_sqrt")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * v + (1 - decay) * grad**2
+    return theta - lr * grad / (v + eps), v
+
+
+@mistake("tf_rmsprop_step", "sign")
+def _(theta, grad, v, lr, decay, eps):
+    v = decay * v + (1 - decay) * grad**2
+    return theta + lr * grad / sqrt(v + eps), v
 
 
 # adam_step
@@ -636,6 +688,13 @@ def _(theta, grad, v, lr, decay, eps):
     return theta - lr * grad / (sqrt(v) + eps), v
 
 
+@mutating("tf_rmsprop_step", "v")
+def _(theta, grad, v, lr, decay, eps):
+    v *= decay
+    v += (1 - decay) * grad**2
+    return theta - lr * grad / sqrt(v + eps), v
+
+
 @mutating("adam_step", "m, v")
 def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
     m *= beta1
@@ -655,7 +714,7 @@ def _(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
 # ---------------------------------------------------------------------------------------
 # The interface
 # ---------------------------------------------------------------------------------------
-def test_available_lists_the_eleven_exercises_in_lesson_order():
+def test_available_lists_the_exercises_in_lesson_order():
     assert exercises.available() == NAMES
 
 
@@ -855,6 +914,13 @@ def test_other_exceptions_are_reported_not_raised():
     result = exercises.check("gd_step", lambda theta, grad, lr: 1 / 0)
     assert result.mistake == "error"
     assert "In case 'random (d=3)': raised ZeroDivisionError: division by zero." in result.message
+
+
+def test_wrong_signature_is_named():
+    result = exercises.check("adam_step", lambda theta, grad, m, v, t, lr: (theta, m, v))
+    assert result.mistake == "error"
+    assert ("(the signature must be adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v))"
+            in result.message)
 
 
 def test_not_a_function_is_reported():
