@@ -416,10 +416,9 @@ class DataProblem(Problem):
             return None
         return self.batch_indices(step)
 
-    def _data(self, idx):
-        if idx is None:
-            return self.X, self.y
-        return self.X[idx], self.y[idx]
+    def _data(self, idx, dtype):
+        X, y = (self.X, self.y) if idx is None else (self.X[idx], self.y[idx])
+        return X.astype(dtype, copy=False), y.astype(dtype, copy=False)   # float32 stays float32
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -452,12 +451,12 @@ class LinearRegression(DataProblem):
                   bounds=((-r, r), (-r, r)) if self.d == 2 else None)
 
     def _loss(self, theta, idx):
-        X, y = self._data(idx)
+        X, y = self._data(idx, theta.dtype)
         r = np.einsum("md,...d->...m", X, theta) - y             # residuals, (..., m)
         return 0.5 * np.mean(r * r, axis=-1)
 
     def _grad(self, theta, idx):
-        X, y = self._data(idx)
+        X, y = self._data(idx, theta.dtype)
         r = np.einsum("md,...d->...m", X, theta) - y
         return np.einsum("...m,md->...d", r, X) / X.shape[0]                                # ∇f = Xᵀ(Xθ − y)/m
 
@@ -520,13 +519,13 @@ class LogisticRegression(DataProblem):
                   bounds=((-r, r), (-r, r)) if self.d == 2 else None)
 
     def _loss(self, theta, idx):
-        X, y = self._data(idx)
+        X, y = self._data(idx, theta.dtype)
         s = np.einsum("md,...d->...m", X, theta)                 # logits, (..., m)
         ce = np.mean(_log1pexp(s) - y * s, axis=-1)              # −y log σ(s) − (1−y) log(1−σ(s))
         return ce + 0.5 * self.l2 * np.sum(theta * theta, axis=-1)
 
     def _grad(self, theta, idx):
-        X, y = self._data(idx)
+        X, y = self._data(idx, theta.dtype)
         s = np.einsum("md,...d->...m", X, theta)
         return np.einsum("...m,md->...d", _sigmoid(s) - y, X) / X.shape[0] + self.l2 * theta   # ∇ = Xᵀ(σ(s) − y)/m + λθ
 
@@ -619,12 +618,12 @@ class MLP(DataProblem):
         return A, s
 
     def _loss(self, theta, idx):
-        X, y = self._data(idx)
+        X, y = self._data(idx, theta.dtype)
         _, s = self._forward(theta, X)
         return np.mean(_log1pexp(s) - y * s, axis=-1)
 
     def _grad(self, theta, idx):
-        X, y = self._data(idx)
+        X, y = self._data(idx, theta.dtype)
         A, s = self._forward(theta, X)
         ds = (_sigmoid(s) - y) / X.shape[0]                      # ∂loss/∂s
         dw2 = np.einsum("...m,...mh->...h", ds, A)               # Aᵀ ∂s
