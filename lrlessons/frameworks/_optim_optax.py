@@ -14,8 +14,8 @@ positional argument. Each chain is ``scale_by_* → scale_by_learning_rate [→ 
 - ``adamw``: ``u = −lr·(adam step + λθ)`` (decoupled, times lr), λ = 1e-4.
 - ``amsgrad``: the maximum of the **bias-corrected** ``v̂``.
 - ``radam``: ε on ``√v̂`` (not the uncorrected ``√v`` as in PyTorch), ``threshold=5``.
-- ``adamax``: ε inside the maximum, as PyTorch. ``adadelta``: ``learning_rate=None`` means 1,
-  ``weight_decay`` is added to the gradient (L2).
+- ``adamax``: ε inside the maximum, as PyTorch. ``adadelta``: ``weight_decay`` is added to
+  the gradient (L2); ``learning_rate=None`` (optax's default, which ascends) is refused.
 
 ``learning_rate`` may be a number, a ``(B,)`` array or a schedule (``optax.exponential_decay(...)``),
 evaluated at the update count. Masks, weight-decay schedules and dtype options are refused.
@@ -156,8 +156,18 @@ def adamax(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8) 
 @suggest_keywords
 def adadelta(learning_rate: Any = None, rho: Any = 0.9, eps: Any = 1e-6, weight_decay: Any = 0.0,
              weight_decay_mask: Any = None) -> Optimizer:
-    r"""``optax.adadelta``: ``learning_rate=None`` means 1 (the paper); ``weight_decay`` is added to the gradient."""
+    r"""``optax.adadelta``: Zeiler's update times ``learning_rate``; ``weight_decay`` is added to the gradient.
+
+    optax's default ``learning_rate=None`` skips ``scale_by_learning_rate`` altogether, and with
+    it the sign flip: optax 0.2.8 then *adds* :math:`\sqrt{E[\Delta x^2]+\epsilon}/\sqrt{E[g^2]+\epsilon}\,g`
+    to the parameters and climbs. lrlessons refuses ``None``; pass ``learning_rate=1.0`` for
+    the paper's descent.
+    """
     _refuse("optax.adadelta", weight_decay_mask=weight_decay_mask)
     _number("optax.adadelta", "weight_decay", weight_decay)
-    lr = 1.0 if learning_rate is None else learning_rate
-    return framework_optimizer("optax.adadelta", _adadelta, _NAMES, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
+    if learning_rate is None:
+        raise ValueError("The 'learning_rate' parameter of optax.adadelta must be a number or a schedule: with "
+                         "None, optax skips scale_by_learning_rate and its sign flip, so the update ascends "
+                         "the loss. Pass learning_rate=1.0 for the paper's Adadelta. Got None instead.")
+    return framework_optimizer("optax.adadelta", _adadelta, _NAMES, lr=learning_rate, rho=rho, eps=eps,
+                               weight_decay=weight_decay)
