@@ -143,6 +143,10 @@ def lrlessons_steps(kind: str, theta: np.ndarray, grad: np.ndarray) -> dict:
 
 
 # -- step cost by size -----------------------------------------------------------------
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+CLOCK = "cpu"
+
+
 def bench_size(kind: str, n: int, dtype, bandwidth: float, quick: bool) -> dict:
     rng = np.random.default_rng(0)
     theta = rng.standard_normal(n).astype(dtype)
@@ -160,7 +164,8 @@ def bench_size(kind: str, n: int, dtype, bandwidth: float, quick: bool) -> dict:
     else:
         repeats = 9 if quick else 21
         target = 0.005
-    times = bc.interleaved(cases, repeats=repeats, number=1 if target == 0 else None, target=target or 0.02)
+    times = bc.interleaved(cases, repeats=repeats, number=1 if target == 0 else None, target=target or 0.02,
+                           clock=CLOCKS[CLOCK])
     floor = TRAFFIC[kind] * n * np.dtype(dtype).itemsize / bandwidth
     faults = minor_faults(cases["lrlessons step"]) if "lrlessons step" in cases else float("nan")
     return {"n": n, "dtype": np.dtype(dtype).name, "floor": floor, "faults": faults,
@@ -323,7 +328,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats, sizes 1e3 and 1e5 only")
     ap.add_argument("--no-profile", action="store_true", help="skip the small-size profile")
+    ap.add_argument("--clock", choices=sorted(CLOCKS), default="cpu",
+                    help="cpu: this process's CPU time (default; steadier on a shared machine, fair for "
+                         "single-threaded numpy vs 1-thread torch); wall: perf_counter")
     args = ap.parse_args(argv)
+    global CLOCK
+    CLOCK = args.clock
     t_start = time.perf_counter()
 
     bc.print_header("Optimizer step cost by size: lrlessons vs torch.optim vs the memory floor")
@@ -332,6 +342,7 @@ def main(argv=None) -> int:
     else:
         print(f"note: torch is not importable here ({TORCH_WHY}); torch columns skipped. "
               "Run with an interpreter that has torch for them (see benchmarks/README.md).")
+    print(f"clock: {'CPU time of this process (time.process_time; excludes time other processes hold the core)' if CLOCK == 'cpu' else 'wall time (time.perf_counter)'}.")
     if make_lrlessons("momentum") is None:
         print("note: lrlessons.optimizers.momentum does not exist yet; lrlessons momentum columns skipped.")
 
@@ -361,7 +372,7 @@ def main(argv=None) -> int:
         for r in rows:
             for label, s in r["stats"].items():
                 key = f"steps.{kind}_{r['dtype']}_{r['n']:.0e}_{label.replace(' ', '_')}_s"
-                bc.result(key, s.median, unit="s", p90=s.p90)
+                bc.result(key, s.median, unit="s", p90=s.p90, clock=CLOCK)
             bc.result(f"steps.{kind}_{r['dtype']}_{r['n']:.0e}_floor_s", r["floor"], unit="s")
 
     # the target: Adam at 1e3-1e5 ahead of torch's fastest CPU path (same dtype, float32)
