@@ -40,7 +40,7 @@ from __future__ import annotations
 import html
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
