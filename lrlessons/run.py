@@ -465,10 +465,13 @@ def save_checkpoint(path, trajectory: Trajectory) -> None:
     if t.theta is not None:
         out["theta"] = t.theta
     for name, value in zip(t.state._fields, t.state):
-        out[f"state/{name}"] = np.asarray(value)
+        if value is not None:                                  # e.g. Adam's v_max without AMSGrad
+            out[f"state/{name}"] = np.asarray(value)
     if t.trace is not None:
+        out["meta/trace_fields"] = np.array(list(t.trace._fields))
         for name, value in zip(t.trace._fields, t.trace):
-            out[f"trace/{name}"] = np.asarray(value)
+            if value is not None:
+                out[f"trace/{name}"] = np.asarray(value)
     if t.plateau is not None:
         for f in fields(t.plateau):
             out[f"plateau/{f.name}"] = np.asarray(getattr(t.plateau, f.name))
@@ -493,14 +496,14 @@ def load_checkpoint(path, optimizer, problem) -> Trajectory:
     theta_last = data["theta_last"]
     template = optimizer.init(theta_last)
     state = type(template)(*[
+        None if f"state/{name}" not in data else
         data[f"state/{name}"] if isinstance(ref, np.ndarray) else data[f"state/{name}"].item()
         for name, ref in zip(template._fields, template)
     ])
-    trace_names = [k[len("trace/"):] for k in data if k.startswith("trace/")]
     trace = None
-    if trace_names:
+    if "meta/trace_fields" in data:
         from .optimizers._optimizer import trace as make_trace
-        trace = make_trace(**{n: data[f"trace/{n}"] for n in trace_names})
+        trace = make_trace(**{str(n): data.get(f"trace/{n}") for n in data["meta/trace_fields"]})
     plateau = pstate = None
     if "plateau/mode" in data:
         plateau = ReduceLROnPlateau(**{f.name: data[f"plateau/{f.name}"].item() for f in fields(ReduceLROnPlateau)})
@@ -699,3 +702,19 @@ def lr_range_test(factory: Callable, problem, start_lr: float = 1e-7, end_lr: fl
     low = float(w_lrs[below[0]]) if below.size else float(w_lrs[0])
     return RangeTestResult(lrs=lrs, losses=losses, smoothed=smoothed, suggested_lr=suggested,
                            lr_range=(low, float(w_lrs[i_min])), stopped_at=stopped)
+
+
+class _CallableModule(type(__import__("sys"))):
+    """``lrlessons.run`` is both this module and the function :func:`run`.
+
+    Importing ``lrlessons.run`` (e.g. ``from lrlessons.run import sweep``) makes Python set the
+    package attribute ``lrlessons.run`` to this module, shadowing the lazily exported function;
+    calling the module therefore calls :func:`run`, so ``lrlessons.run(opt, problem, steps)``
+    works whichever was imported first.
+    """
+
+    def __call__(self, *args, **kwargs):
+        return run(*args, **kwargs)
+
+
+__import__("sys").modules[__name__].__class__ = _CallableModule
