@@ -289,6 +289,51 @@ def profile_step(kind: str, n: int, dtype, quick: bool) -> None:
     bc.result(key + "_glue_share", overhead / total, unit="fraction of step")
 
 
+def avoidable_overhead(n: int, dtype, quick: bool) -> None:
+    """Time pieces of Adam's step that do no arithmetic of the update, as shares of one step.
+
+    Each is a candidate for removal without touching the update's equations: per-step work that
+    could be done once per optimizer (hyperparameter shapes, which options are active), a
+    cheaper form of the same check, or an array pass that adds zero.
+    """
+    from lrlessons._batch import per_run
+    from lrlessons._checks import check_finite
+
+    opt = make_lrlessons("adam")
+    rng = np.random.default_rng(0)
+    theta = rng.standard_normal(n).astype(dtype)
+    grad = rng.standard_normal(n).astype(dtype)
+    state = opt.init(theta)
+    theta, state, _ = opt.step(theta, grad, state)
+    hp = [v for k, v in opt.hyperparameters.items()
+          if not (isinstance(v, (bool, np.bool_, str)) or v is None or callable(v))]
+    zero = per_run(theta, 0.0)
+    cases = {
+        "opt.step (for scale)": lambda: opt.step(theta, grad, state),
+        f"np.shape() of {len(hp)} numeric hyperparameters (check, every step)": lambda: [np.shape(v) for v in hp],
+        "check_finite(grad) (check)": lambda: check_finite("adam.step", "grad", grad),
+        "  alternative: np.isfinite(grad).all(), message built only on failure": lambda: np.isfinite(grad).all(),
+        "per_run(theta, lr) (apply, every step)": lambda: per_run(theta, LR),
+        "v_hat + eps_root with eps_root = 0 (update: a full array pass)": lambda: state.v + zero,
+    }
+    try:
+        from lrlessons.optimizers._optimizer import is_active
+
+        cases["is_active(weight_decay) on a padded 0.0 (update, every step)"] = lambda: is_active(zero)
+    except ImportError:
+        pass
+    big = n >= 10**6
+    times = bc.interleaved(cases, repeats=3 if big else (15 if quick else 41), number=1 if big else None,
+                           target=0.002, clock=time.process_time)
+    best = {k: float(np.min(v)) for k, v in times.items()}
+    total = best["opt.step (for scale)"]
+    print(f"### Avoidable per-step work in adam.step, n={n:.0e} {np.dtype(dtype).name} (CPU time, best of repeats)")
+    print()
+    print(bc.markdown_table(["piece", "time", "% of step"],
+                            [[k, bc.fmt_time(t), f"{100 * t / total:.1f}%"] for k, t in best.items()]))
+    print()
+
+
 def cprofile_top(kind: str, n: int, dtype, steps: int = 3000, top: int = 12) -> None:
     """cProfile of a loop of opt.step at size n: top functions by own time (ranks only)."""
     opt = make_lrlessons(kind)
@@ -414,6 +459,9 @@ def main(argv=None) -> int:
             for n, dt in ((10**3, np.float64), (10**3, np.float32)) if not args.quick else ((10**3, np.float64),):
                 profile_step(kind, n, dt, args.quick)
         cprofile_top("adam", 10**3, np.float64, steps=1000 if args.quick else 3000)
+        avoidable_overhead(10**3, np.float32, args.quick)
+        if not args.quick:
+            avoidable_overhead(10**7, np.float32, args.quick)
 
     print(f"(bench_steps took {time.perf_counter() - t_start:.0f} s)")
     return 0
