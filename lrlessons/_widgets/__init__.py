@@ -1,0 +1,1 @@
+"""Internals of :mod:`lrlessons.widgets` (one module per widget; ipywidgets imported here)."""

@@ -1,0 +1,391 @@
+"""Shared machinery of the widgets: a persistent blitted figure shown as a PNG, error display,
+controls built from a factory's signature, and runs of an optimizer on a problem.
+
+Why this design (``shared/reference/performance.md``): a full re-plot through the inline
+backend costs ~220 ms per slider move; a persistent figure with fixed axis limits, a cached
+background, only the moving artists redrawn (blitting) and a Pillow PNG of
+``canvas.buffer_rgba()`` into an ``ipywidgets.Image`` costs a few ms.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import inspect
+import io
+import traceback
+from typing import Any, Callable
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .. import viz
+
+__all__ = ["App", "png_bytes", "fmt_vec", "parse_vec", "hp_control", "simulate", "Path2D", "resolve_problem",
+           "surface_names", "optimizer_factories", "DEFAULT_LR", "trajectory", "from_trajectory"]
+
+
+def png_bytes(canvas: FigureCanvasAgg, fmt: str = "png") -> bytes:
+    """Fast encoding of an Agg canvas's current buffer with Pillow (never ``savefig``).
+
+    ``fmt="png"``: zlib level 1 (~10-30 ms for a 860x330 frame); ``fmt="jpeg"``: quality 92
+    (~3 ms, near-invisible artefacts on line art). Widgets use :attr:`App.image_format`.
+    """
+    from PIL import Image
+
+    w, h = canvas.get_width_height(physical=True)
+    img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    out = io.BytesIO()
+    if fmt == "jpeg":
+        img.save(out, format="JPEG", quality=92)
+    else:
+        img.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+def fmt_vec(x: Any) -> str:
+    """Numbers as shown in the widgets' HTML: 6 significant digits, a tuple for vectors.
+
+    >>> fmt_vec(np.array([0.1234567, -2.0])), fmt_vec(3.0)
+    ('(0.123457, -2)', '3')
+    """
+    a = np.atleast_1d(np.asarray(x, dtype=float)).reshape(-1)
+    parts = [f"{v:.6g}" for v in a]
+    return parts[0] if np.ndim(x) == 0 or (np.size(x) == 1 and np.ndim(x) == 0) else "(" + ", ".join(parts) + ")"
+
+
+def parse_vec(text: str) -> np.ndarray:
+    """Inverse of :func:`fmt_vec` (for tests): the numbers in a string.
+
+    >>> parse_vec("(0.123457, -2e-05, nan)").tolist()[:2]
+    [0.123457, -2e-05]
+    """
+    import re
+
+    return np.array([float(t) for t in re.findall(r"[-+]?(?:\d+\.?\d*(?:e[-+]?\d+)?|inf|nan)", text)])
+
+
+# ------------------------------------------------------------------------------------------
+# Problems and optimizers
+# ------------------------------------------------------------------------------------------
+def surface_names() -> list[str]:
+    from .. import problems
+
+    return list(problems.SURFACES)
+
+
+def resolve_problem(problem: Any) -> Any:
+    """A problem object from a name in ``problems.SURFACES`` (or a problem, returned as is)."""
+    from .. import problems
+
+    if isinstance(problem, str):
+        from .._checks import check_choice
+
+        check_choice("widgets", "problem", problem, list(problems.SURFACES))
+        return problems.SURFACES[problem]()
+    if not (hasattr(problem, "loss") and hasattr(problem, "grad")):
+        raise TypeError(f"The 'problem' parameter of widgets must be a problem (with .loss and .grad) or a name. Got {problem!r} instead.")
+    return problem
+
+
+def optimizer_factories() -> dict[str, Callable]:
+    """The core optimizer factories by name, then framework flavours (``pytorch.Adam``, ...)."""
+    from .. import optimizers
+
+    registry = getattr(optimizers, "FACTORIES", None)
+    if isinstance(registry, dict):
+        out = dict(registry)
+    else:
+        out = {n: getattr(optimizers, n) for n in getattr(optimizers, "__all__", []) if n not in ("Optimizer", "trace")
+               and callable(getattr(optimizers, n, None)) and not isinstance(getattr(optimizers, n), type)}
+    try:
+        from ..frameworks import _optim_keras, _optim_optax, _optim_pytorch, _optim_tf1
+
+        for fw, mod in (("pytorch", _optim_pytorch), ("tf1", _optim_tf1), ("keras", _optim_keras), ("optax", _optim_optax)):
+            for n in getattr(mod, "__all__", []):
+                f = getattr(mod, n, None)
+                if callable(f) and not n.startswith("_"):
+                    out[f"{fw}.{n}"] = f
+    except ImportError:  # pragma: no cover - frameworks package missing
+        pass
+    return out
+
+
+#: Learning rates that make a lively but convergent demo on Rosenbrock from (-1.5, 2).
+DEFAULT_LR = {"sgd": 1e-3, "momentum": 5e-4, "nesterov": 5e-4, "adagrad": 0.5, "rmsprop": 0.01, "adam": 0.1,
+              "adamw": 0.1, "nadam": 0.1, "radam": 0.1, "adamax": 0.1, "adadelta": 1.0, "amsgrad": 0.1}
+
+# name -> (kind, low, high, step)  kind: "log" (FloatLogSlider) or "lin" (FloatSlider)
+_HP_RANGES = {
+    "lr": ("log", 1e-5, 10.0, None), "learning_rate": ("log", 1e-5, 10.0, None),
+    "eps": ("log", 1e-10, 1.0, None), "epsilon": ("log", 1e-10, 1.0, None),
+    "beta1": ("lin", 0.0, 0.999, 0.001), "beta_1": ("lin", 0.0, 0.999, 0.001), "b1": ("lin", 0.0, 0.999, 0.001),
+    "beta2": ("lin", 0.0, 0.9999, 0.0001), "beta_2": ("lin", 0.0, 0.9999, 0.0001), "b2": ("lin", 0.0, 0.9999, 0.0001),
+    "momentum": ("lin", 0.0, 0.99, 0.01), "decay": ("lin", 0.0, 0.999, 0.001), "rho": ("lin", 0.0, 0.999, 0.001),
+    "alpha": ("lin", 0.0, 0.999, 0.001), "dampening": ("lin", 0.0, 0.99, 0.01),
+    "weight_decay": ("lin", 0.0, 0.5, 0.01), "initial_accumulator_value": ("lin", 0.0, 1.0, 0.01),
+    "initial_accumulator": ("lin", 0.0, 1.0, 0.01), "lr_decay": ("lin", 0.0, 0.1, 0.001),
+    "momentum_decay": ("lin", 0.0, 0.01, 0.0001),
+}
+
+
+def hp_control(name: str, default: Any) -> Any:
+    """A slider/checkbox for a hyperparameter, or ``None`` when it has no slider (tuples, strings)."""
+    style = {"description_width": "110px"}
+    layout = W.Layout(width="360px")
+    if isinstance(default, (bool, np.bool_)):
+        return W.Checkbox(value=bool(default), description=name, style=style, layout=layout, indent=False)
+    if name not in _HP_RANGES or not isinstance(default, (int, float)) or default is None:
+        return None
+    kind, lo, hi, step = _HP_RANGES[name]
+    v = float(default)
+    if kind == "log":
+        v = min(max(v, lo), hi)
+        return W.FloatLogSlider(value=v, base=10, min=np.log10(lo), max=np.log10(hi), step=0.05,
+                                description=name, readout_format=".2e", continuous_update=False,
+                                style=style, layout=layout)
+    return W.FloatSlider(value=min(max(v, lo), hi), min=lo, max=hi, step=step, description=name,
+                         readout_format=".4g", continuous_update=False, style=style, layout=layout)
+
+
+def factory_controls(factory: Callable, overrides: dict | None = None) -> dict[str, Any]:
+    """Controls for the keyword arguments of an optimizer factory that have a known range."""
+    controls = {}
+    try:
+        sig = inspect.signature(factory)
+    except (TypeError, ValueError):
+        return controls
+    for p in sig.parameters.values():
+        if p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+            continue
+        default = (overrides or {}).get(p.name, p.default)
+        if default is inspect.Parameter.empty:
+            continue
+        c = hp_control(p.name, default)
+        if c is not None:
+            controls[p.name] = c
+    return controls
+
+
+# ------------------------------------------------------------------------------------------
+# Runs
+# ------------------------------------------------------------------------------------------
+class Path2D:
+    """One run as the widgets use it: ``theta (n+1, d)``, ``loss (n+1,)``, ``trace`` (field ->
+    ``(n, ...)``), ``lr (n,)``, ``grad (n, d)`` and ``diverged_at`` (``None`` or the update
+    index that first produced a non-finite/escaped point). Arrays stop at divergence."""
+
+    __slots__ = ("theta", "loss", "trace", "lr", "grad", "diverged_at", "steps")
+
+    def __init__(self, theta, loss, trace, lr, grad, diverged_at, steps):
+        self.theta, self.loss, self.trace, self.lr, self.grad = theta, loss, trace, lr, grad
+        self.diverged_at, self.steps = diverged_at, steps
+
+
+def simulate(opt: Any, problem: Any, steps: int, theta0: Any = None, keep_trace: bool = True) -> Path2D:
+    """Run ``opt`` on ``problem`` for ``steps`` updates (``opt.apply`` hot path, validated once).
+
+    Divergence (a non-finite value, or ``|θ|`` beyond 1e6 times the frame) stops the run;
+    ``diverged_at`` is then the number of the update that produced it and the arrays stop
+    just before it, so nothing non-finite reaches a plot. Losses are computed in one
+    vectorized call at the end.
+    """
+    theta = np.array(problem.x0 if theta0 is None else theta0, dtype=float)
+    b = getattr(problem, "bounds", None)
+    scale = 1e6 * (max(abs(v) for pair in b for v in pair) if b else 10.0)
+    state = opt.init(theta)
+    g = np.asarray(problem.grad(theta), dtype=float)
+    opt.check(theta, g, state, opt.resolve_lr(state))
+    thetas = [theta]
+    traces, lrs, grads = [], [], []
+    diverged = None
+    grad, apply, resolve = problem.grad, opt.apply, opt.resolve_lr
+    with np.errstate(all="ignore"):
+        for k in range(int(steps)):
+            if k:
+                g = grad(theta)
+            lr = resolve(state)
+            new, state, tr = apply(theta, g, state, lr)
+            m = np.abs(new).max()
+            if not m <= scale:                       # also catches NaN
+                diverged = k + 1
+                break
+            theta = new
+            thetas.append(theta)
+            if keep_trace:
+                traces.append(tr)
+                lrs.append(lr)
+                grads.append(g)
+        thetas = np.array(thetas)
+        losses = np.asarray(problem.loss(thetas), dtype=float)
+    bad = ~np.isfinite(losses)
+    if bad.any():
+        cut = int(np.argmax(bad))
+        diverged = cut
+        thetas, losses = thetas[:cut], losses[:cut]
+        traces, lrs, grads = traces[: cut - 1], lrs[: cut - 1], grads[: cut - 1]
+    n = len(thetas) - 1
+    trace = {}
+    if keep_trace:
+        names = traces[0]._fields if traces else [f for f, _ in opt.equations]
+        for name in names:
+            trace[name] = (np.array([getattr(t, name) for t in traces], dtype=float) if traces
+                           else np.zeros((0,) + theta.shape))
+    return Path2D(thetas, losses, trace, np.array(lrs, dtype=float).reshape(-1) if keep_trace else None,
+                  np.array(grads, dtype=float).reshape(n, -1) if keep_trace else None, diverged, int(steps))
+
+
+def trajectory(opt: Any, problem: Any, steps: int, theta0: Any = None) -> Path2D:
+    """A run with its full trace for the stepper: :func:`lrlessons.run.run` when available."""
+    try:
+        from ..run import run as _run
+    except ImportError:
+        return simulate(opt, problem, steps, theta0)
+    return from_trajectory(_run(opt, problem, steps, theta0=theta0), problem, opt)
+
+
+def from_trajectory(traj: Any, problem: Any, opt: Any) -> Path2D:
+    """Convert a :class:`lrlessons.run.Trajectory` into a :class:`Path2D` cut at divergence."""
+    theta = np.asarray(traj.theta, dtype=float)
+    n = theta.shape[0] - 1
+    div = getattr(traj, "diverged_at", None)
+    div = None if div is None or int(div) < 0 else int(div)
+    keep = n if div is None else max(min(div - 1, n), 0)
+    tr = traj.trace
+    fields = tr._fields if hasattr(tr, "_fields") else list(tr)
+    get = (lambda f: getattr(tr, f)) if hasattr(tr, "_fields") else (lambda f: tr[f])
+    trace = {f: np.asarray(get(f), dtype=float)[:keep] for f in fields}
+    loss = np.asarray(traj.loss, dtype=float)[: keep + 1]
+    lr = np.broadcast_to(np.asarray(traj.lr, dtype=float), (n,))[:keep]
+    grad = getattr(traj, "grad", None)
+    if grad is None or np.ndim(grad) < 2:
+        with np.errstate(all="ignore"):
+            grad = problem.grad(theta[:keep]) if keep else np.zeros((0, theta.shape[-1]))
+    grad = np.asarray(grad, dtype=float)[:keep]
+    return Path2D(theta[: keep + 1], loss, trace, lr, grad, div, n)
+
+
+# ------------------------------------------------------------------------------------------
+# The widget base class
+# ------------------------------------------------------------------------------------------
+class App:
+    """Base of every widget: a persistent figure blitted into an ``ipywidgets.Image``.
+
+    Subclasses create axes in ``_build_axes``, draw the static layer in ``_draw_static`` and
+    register moving artists with :meth:`animated`; :meth:`redraw` repaints everything (new
+    limits, new static content), :meth:`blit` only the moving artists. ``container`` is the
+    ipywidgets box; ``message`` shows any error raised in a callback (never only a log).
+    """
+
+    figsize = (9.6, 4.0)
+    dpi = 90
+    #: Encoding of live frames: "jpeg" (~3 ms) or "png" (~10-30 ms); see :func:`png_bytes`.
+    image_format = "jpeg"
+
+    def __init__(self):
+        self.message = W.HTML(value="")
+        self.last_error: BaseException | None = None
+        self.fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+        self.canvas = FigureCanvasAgg(self.fig)
+        w, h = self.canvas.get_width_height()
+        self.image = W.Image(format=self.image_format, layout=W.Layout(width=f"{w}px", max_width="100%", height="auto"))
+        self._moving: list = []
+        self._background = None
+        self.renders = 0
+
+    # -- display ------------------------------------------------------------------------
+    def set_image_format(self, fmt: str) -> None:
+        """Switch live frames between ``"jpeg"`` and ``"png"``."""
+        from .._checks import check_choice
+
+        check_choice(type(self).__name__, "fmt", fmt, ("jpeg", "png"))
+        self.image_format = fmt
+        self.image.format = fmt
+        self.blit()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.container._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self):  # pragma: no cover - notebook only
+        from IPython.display import display
+
+        display(self.container)
+
+    # -- drawing ------------------------------------------------------------------------
+    def animated(self, artist):
+        artist.set_animated(True)
+        self._moving.append(artist)
+        return artist
+
+    def redraw(self) -> None:
+        """Full draw of the static layer, cache it, then blit the moving artists."""
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self.blit()
+
+    def blit(self) -> None:
+        """Restore the cached background, draw only the moving artists, encode, show."""
+        if self._background is None:
+            return self.redraw()
+        self.canvas.restore_region(self._background)
+        for a in self._moving:
+            if a.get_visible():
+                self.fig.draw_artist(a)
+        self.image.value = png_bytes(self.canvas, self.image_format)
+        self.renders += 1
+
+    # -- errors -------------------------------------------------------------------------
+    def show_error(self, exc: BaseException) -> None:
+        self.last_error = exc
+        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        self.message.value = (
+            '<div style="color:#a00;background:#fff3f3;border-left:4px solid #D55E00;padding:4px 8px">'
+            f"<b>Could not update:</b> {html.escape(tb)}</div>"
+        )
+
+    def clear_error(self) -> None:
+        self.last_error = None
+        self.message.value = ""
+
+    def guarded(self, fn: Callable) -> Callable:
+        """Wrap a callback: any exception is shown in the widget's message area."""
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                out = fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - shown to the student, inside the widget
+                self.show_error(exc)
+                return None
+            self.clear_error()
+            return out
+
+        return wrapper
+
+    def observe(self, control, fn: Callable, names: str = "value") -> None:
+        control.observe(self.guarded(lambda change: fn()), names=names)
+
+    # -- static fallback ----------------------------------------------------------------
+    def static_figure(self) -> Figure:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+def contour_background(ax, problem, levels: int = 18) -> None:
+    """Draw a problem's contours into ``ax`` (house style), fixed to its bounds."""
+    viz.plot_contour(problem, ax=ax, levels=levels)
+    leg = ax.get_legend()
+    if leg is not None:
+        leg.remove()
+
+
+def short_name(opt: Any) -> str:
+    """``adam(lr=0.1)``: the optimizer's name and learning rate (its full repr is long)."""
+    lr = opt.hyperparameters.get("lr")
+    shown = "schedule" if callable(lr) else f"{float(np.asarray(lr).reshape(-1)[0]):.3g}"
+    return f"{opt.name}(lr={shown})"
+
+
+def html_table(rows: list[str], header: str = "") -> str:
+    return (f'<table style="border-collapse:collapse;font-size:13px">{header}' + "".join(rows) + "</table>")

@@ -1,0 +1,154 @@
+r"""Interactive widgets for the lessons (ipywidgets + matplotlib; imported on demand).
+
+Every public function returns an ipywidgets container that displays itself in a notebook
+and works with no arguments. The logic lives in a plain class (``container.app``) that
+tests and scripts drive without a browser: set a control's ``value``, then read
+``app.image.value`` (the frame), the HTML widgets, or ``app.last_error``.
+
+=========================  ==================================  ==============================
+function                   class (``.app``)                    what it shows
+=========================  ==================================  ==============================
+``equation_stepper``       :class:`EquationStepper`            each ``optimizer.equations``
+                                                               line with this step's numbers
+``schedule_explorer``      :class:`ScheduleExplorer`           any schedule, or a
+                                                               ``create_learning_rate`` config
+``optimizer_race``         :class:`OptimizerRace`              optimizers racing on a surface
+``sweep_explorer``         :class:`SweepExplorer`              a 2-D grid heatmap + a cell's
+                                                               path, with theory overlays
+``framework_diff``         :class:`FrameworkDiff`              one optimizer in 4 frameworks
+``lr_range_test``          :class:`RangeTest`                  loss vs lr, suggested range
+=========================  ==================================  ==============================
+
+Speed: a persistent figure with fixed axis limits, a cached background and only the
+moving artists redrawn (blitting), encoded by Pillow straight from the canvas buffer into
+an ``ipywidgets.Image`` (``shared/reference/performance.md``); ``benchmarks/bench_widgets.py``
+measures it. Errors raised in a callback appear in the widget's message area.
+
+Static views (GitHub, nbviewer): ``container.app.static_figure()`` returns a normal
+matplotlib figure of the default state; lessons put it under each widget.
+
+If a widget shows as text ("model not found"), run :func:`check_setup`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import sys
+from typing import Any, Sequence
+
+from ._widgets._base import App
+from ._widgets.frameworks import FrameworkDiff
+from ._widgets.race import OptimizerRace
+from ._widgets.rangetest import RangeTest
+from ._widgets.schedule import ScheduleExplorer
+from ._widgets.stepper import EquationStepper
+from ._widgets.sweep import SweepExplorer
+
+__all__ = [
+    "equation_stepper",
+    "schedule_explorer",
+    "optimizer_race",
+    "sweep_explorer",
+    "framework_diff",
+    "lr_range_test",
+    "check_setup",
+    "App",
+    "EquationStepper",
+    "ScheduleExplorer",
+    "OptimizerRace",
+    "SweepExplorer",
+    "FrameworkDiff",
+    "RangeTest",
+]
+
+
+def _box(app: App):
+    box = app.container
+    box.app = app
+    return box
+
+
+def equation_stepper(optimizer: Any = "adam", problem: Any = "rosenbrock", steps: int = 100, theta0: Any = None):
+    """Step through ``optimizer``'s update on a 2-D ``problem`` (names or objects), line by line.
+
+    ``optimizer``: a name (``"adam"``, ``"pytorch.Adam"``...), a factory or an ``Optimizer``
+    (rebuilt through its core factory when a slider moves). Returns the container; the
+    logic is ``.app`` (:class:`EquationStepper`).
+    """
+    return _box(EquationStepper(optimizer=optimizer, problem=problem, steps=steps, theta0=theta0))
+
+
+def schedule_explorer(schedule: str | None = None, steps: int = 5000):
+    """Explore a schedule (default: the article's staircase decay) with sliders for its arguments."""
+    return _box(ScheduleExplorer(schedule=schedule, steps=steps))
+
+
+def optimizer_race(problem: Any = "rosenbrock", optimizers: Sequence[str] = ("sgd", "momentum", "adagrad", "rmsprop", "adam", "nadam"),
+                   steps: int = 500, lrs: dict | None = None):
+    """Race optimizers (each with its own lr and main hyperparameter) on one 2-D problem."""
+    return _box(OptimizerRace(problem=problem, optimizers=optimizers, steps=steps, lrs=lrs))
+
+
+def sweep_explorer(preset: str | None = None):
+    """A heatmap of a 2-D hyperparameter grid with theory overlays; pick a cell to see its path."""
+    return _box(SweepExplorer(preset=preset))
+
+
+def framework_diff(name: str = "adam", problem: Any = "rosenbrock", lr: float | None = None, steps: int = 200):
+    """One optimizer as PyTorch, TF1, Keras and optax define it: paths and differing equations."""
+    return _box(FrameworkDiff(name=name, problem=problem, lr=lr, steps=steps))
+
+
+def lr_range_test(problem: str = "logistic_regression", optimizer: str = "sgd"):
+    """The learning-rate range test (a heuristic) on a data problem: loss vs lr, suggested range."""
+    return _box(RangeTest(problem=problem, optimizer=optimizer))
+
+
+def _version(name: str) -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(name)
+    except Exception:  # noqa: BLE001 - not installed or no metadata
+        try:
+            return getattr(importlib.import_module(name), "__version__", "installed")
+        except Exception:  # noqa: BLE001
+            return "not installed"
+
+
+def check_setup(file=None) -> dict:
+    """Print the versions that matter when a widget shows as text or "model not found".
+
+    Widgets need the kernel's ``ipywidgets`` (8.x) to match the front end's widget manager
+    (``jupyterlab_widgets`` 3.x for JupyterLab 4, ``widgetsnbextension`` 4.x for the classic
+    notebook). Returns the versions as a dict.
+
+    >>> info = check_setup(file=open("/dev/null", "w"))
+    >>> sorted(k for k in info if k in ("python", "numpy", "ipywidgets"))
+    ['ipywidgets', 'numpy', 'python']
+    """
+    info = {"python": platform.python_version(), "executable": sys.executable}
+    for name in ("lrlessons", "numpy", "matplotlib", "ipywidgets", "jupyterlab_widgets", "widgetsnbextension",
+                 "ipykernel", "jupyterlab", "notebook", "Pillow"):
+        info[name] = _version(name)
+    try:
+        import matplotlib
+
+        info["matplotlib backend"] = matplotlib.get_backend()
+    except Exception:  # noqa: BLE001  # pragma: no cover
+        pass
+    out = file if file is not None else sys.stdout
+    width = max(len(k) for k in info)
+    for k, v in info.items():
+        print(f"{k:<{width}}  {v}", file=out)
+    hints = []
+    iw = info["ipywidgets"]
+    if iw.startswith("8") and info["jupyterlab_widgets"] == "not installed" and info["widgetsnbextension"] == "not installed":
+        hints.append("ipywidgets 8 needs jupyterlab_widgets (JupyterLab) or widgetsnbextension (classic notebook) "
+                     "in the environment that runs the front end.")
+    if iw.startswith("7"):
+        hints.append("ipywidgets 7 with JupyterLab 4 shows 'model not found': install ipywidgets>=8.1.")
+    for h in hints:
+        print("hint:", h, file=out)
+    return info
