@@ -1,0 +1,123 @@
+"""Parity of every framework schedule with the real framework (fixture from tools/make_fixtures_schedules.py).
+
+The fixture holds values computed by torch, TensorFlow (tf.compat.v1.train), Keras 3 and
+optax; this file needs numpy only. Float64 cases must agree to ``rtol=1e-12`` with no
+absolute slack (PyTorch computes most schedulers recursively, each value from the previous
+one; the worst relative difference measured is 1.1e-13, for CosineAnnealingLR near its zero).
+
+The TF1 cosine family (cosine_decay, cosine_decay_restarts, linear_cosine_decay) multiplies
+by ``constant_op.constant(math.pi)``, a float32 tensor, so it cannot run in float64; those
+cases are stored as computed in float32 and compared at a float32 tolerance (``rtol=1e-6``
+plus ``1e-6 * max|values|``: near a zero of the cosine, one float32 rounding of its argument
+is a large relative error). The same formulas run in float64 through Keras 3 and agree to 1e-12.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lrlessons import schedules
+from lrlessons.frameworks import keras, optax, pytorch, tf1
+
+FIXTURE = Path(__file__).parent / "fixtures" / "schedules.json"
+DOC = json.loads(FIXTURE.read_text())
+CASES = DOC["cases"]
+MODULES = {"pytorch": pytorch, "tf1": tf1, "keras": keras, "optax": optax}
+
+LAMBDAS = {
+    "pow095": lambda epoch: 0.95**epoch,
+    "step_at_10": lambda epoch: 1.0 if epoch < 10 else 0.1,
+}
+
+# Every framework schedule the issue lists; the fixture must cover each one.
+LISTED = {
+    "pytorch": ["StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
+                "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "SequentialLR", "LambdaLR"],
+    "tf1": ["exponential_decay", "natural_exp_decay", "inverse_time_decay", "polynomial_decay", "piecewise_constant",
+            "cosine_decay", "cosine_decay_restarts", "linear_cosine_decay"],
+    "keras": ["ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "InverseTimeDecay", "CosineDecay",
+              "CosineDecayRestarts"],
+    "optax": ["constant_schedule", "linear_schedule", "polynomial_schedule", "exponential_decay", "cosine_decay_schedule",
+              "warmup_cosine_decay_schedule", "warmup_constant_schedule", "warmup_exponential_decay_schedule",
+              "sgdr_schedule", "piecewise_constant_schedule", "piecewise_interpolate_schedule", "join_schedules",
+              "cosine_onecycle_schedule", "linear_onecycle_schedule"],
+}
+
+
+def steps_of(spec):
+    st = spec["steps"]
+    return np.arange(st["range"] + 1) if "range" in st else np.asarray(st["list"])
+
+
+def decode(v, lr=None):
+    if isinstance(v, dict):
+        if "__schedule__" in v:
+            return build(v["__schedule__"], lr)
+        if "__items__" in v:
+            return {int(k): x for k, x in v["__items__"]}
+        if "__lambda__" in v:
+            return LAMBDAS[v["__lambda__"]]
+        return {k: decode(x, lr) for k, x in v.items()}
+    if isinstance(v, list):
+        return [decode(x, lr) for x in v]
+    return v
+
+
+def build(spec, lr=None):
+    """The lrlessons schedule for a fixture spec (PyTorch children inherit the parent's lr)."""
+    mod = MODULES[spec["fw"]]
+    fn = getattr(mod, spec["name"])
+    lr = spec.get("lr") if spec.get("lr") is not None else lr
+    kwargs = decode(spec["kwargs"], lr)
+    if spec["fw"] == "pytorch":
+        return fn(lr, **kwargs) if spec["name"] not in ("CyclicLR", "OneCycleLR", "SequentialLR") else fn(**kwargs)
+    if spec["fw"] == "tf1":
+        if spec["name"] == "piecewise_constant":
+            return fn(None, **kwargs)
+        return fn(spec["args"][0], None, **kwargs)
+    return fn(*spec["args"], **kwargs)
+
+
+def case_id(spec):
+    kw = ",".join(f"{k}={v}" for k, v in spec["kwargs"].items() if not isinstance(v, (dict, list)) or k == "milestones")
+    return f"{spec['fw']}.{spec['name']}({kw})"
+
+
+def test_fixture_records_versions_and_is_small():
+    assert set(DOC["versions"]) >= {"torch", "tensorflow", "keras", "jax", "optax", "numpy"}
+    assert FIXTURE.stat().st_size < 2_000_000
+
+
+@pytest.mark.parametrize("fw", sorted(LISTED))
+def test_fixture_covers_every_listed_schedule(fw):
+    covered = {c["name"] for c in CASES if c["fw"] == fw}
+    assert set(LISTED[fw]) <= covered, sorted(set(LISTED[fw]) - covered)
+    assert set(LISTED[fw]) <= set(MODULES[fw].__all__)
+
+
+@pytest.mark.parametrize("spec", CASES, ids=[case_id(c) for c in CASES])
+def test_matches_framework(spec):
+    s = build(spec)
+    assert isinstance(s, schedules.Schedule)
+    steps = steps_of(spec)
+    expected = np.asarray(spec["values"], dtype=np.float64)
+    got = s(steps)
+    assert got.dtype == np.float64 and got.shape == steps.shape
+    scale = np.max(np.abs(expected))
+    if spec["dtype"] == "float32":
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6 * scale)
+    else:
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("spec", [c for c in CASES if c["fw"] == "tf1"][:3], ids=lambda c: c["name"])
+def test_tf1_scalar_step_returns_value(spec):
+    mod_fn = getattr(tf1, spec["name"])
+    steps = steps_of(spec)
+    v = mod_fn(spec["args"][0], int(steps[-1]), **spec["kwargs"])
+    assert np.ndim(v) == 0
+    np.testing.assert_allclose(float(v), spec["values"][-1], rtol=1e-12)
