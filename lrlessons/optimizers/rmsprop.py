@@ -71,10 +71,11 @@ def update(theta, grad, state, lr, decay, eps, momentum, centered, eps_in_sqrt=F
     if centered:
         g_bar = fields["g_bar"] = decay * state.g_bar + (1 - decay) * g  # ḡ_t = ρ ḡ_{t-1} + (1-ρ) g_t
     v_, g_bar_ = v, g_bar
-    if bias_correction:
-        v_ = fields["v_hat"] = v / (1 - decay**t)                # v̂_t = v_t / (1-ρᵗ)
+    if bias_correction:                                          # (optax; XLA divides by multiplying
+        c = 1 / (1 - decay**t)                                   #  with the reciprocal, and so do we)
+        v_ = fields["v_hat"] = v * c                             # v̂_t = v_t / (1-ρᵗ)
         if centered:
-            g_bar_ = fields["g_bar_hat"] = g_bar / (1 - decay**t)  # ḡ̂_t = ḡ_t / (1-ρᵗ)
+            g_bar_ = fields["g_bar_hat"] = g_bar * c             # ḡ̂_t = ḡ_t / (1-ρᵗ)
     ms = v_ - g_bar_**2 if centered else v_                      # mean square (minus squared mean)
     if eps_in_sqrt:
         denom = np.sqrt(ms + eps)                                # δ_t = √(v_t + ε)
