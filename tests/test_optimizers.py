@@ -1,0 +1,309 @@
+"""Core optimizers: equations == trace, hand-computed steps, identities, batching, purity, dtype, errors."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from lrlessons import optimizers as O
+from lrlessons.schedules import exponential_decay
+
+# Every factory with every notable option combination (the ones that change equations).
+VARIANTS = [
+    ("sgd", {}), ("sgd", {"weight_decay": 0.1}), ("sgd", {"weight_decay": 0.1, "decoupled_weight_decay": True}),
+    *[("momentum", dict(nesterov=n, lr_in_buffer=b, dampen_first=f, weight_decay=w, decoupled_weight_decay=dw))
+      for n, b, f, w, dw in itertools.product([False, True], [False, True], [False, True], [0.0, 0.1], [False, True])],
+    ("momentum", {"dampening": 0.3}), ("momentum", {"dampening": 0.3, "dampen_first": True}),
+    *[("adagrad", dict(lr_decay=ld, eps_in_sqrt=e, weight_decay=w, decoupled_weight_decay=dw))
+      for ld, e, w, dw in itertools.product([0.0, 0.1], [False, True], [0.0, 0.1], [False, True])],
+    ("adagrad", {"eps": 0.0, "initial_accumulator_value": 0.1, "eps_in_sqrt": True}),
+    *[("rmsprop", dict(momentum=m, centered=c, eps_in_sqrt=e, lr_in_buffer=b, bias_correction=bc, nesterov=n,
+                       initial_mean_square=1.0, weight_decay=0.1))
+      for m, c, e, b, bc, n in itertools.product([0.0, 0.5], [False, True], [False, True], [False, True],
+                                                 [False, True], [False, True]) if not (n and m == 0)],
+    *[("adam", dict(amsgrad=a, epsilon_hat=eh, amsgrad_on=on, weight_decay=w, decoupled_weight_decay=dw))
+      for a, eh, on, w, dw in itertools.product([False, True], [False, True], ["raw", "corrected"], [0.0, 0.1],
+                                                [False, True]) if not (eh and a and on == "corrected")],
+    ("adam", {"eps_root": 1e-8}), ("adam", {"eps_root": 1e-8, "amsgrad": True, "amsgrad_on": "corrected"}),
+    ("adamw", {}), ("adamw", {"amsgrad": True}), ("adamw", {"epsilon_hat": True, "amsgrad": True}),
+    *[("nadam", dict(momentum_schedule=s, weight_decay=w, decoupled_weight_decay=dw, eps_root=er))
+      for s, w, dw, er in itertools.product(["dozat", "none"], [0.0, 0.1], [False, True], [0.0, 1e-8])],
+    *[("radam", dict(epsilon_hat=e, weight_decay=w, decoupled_weight_decay=dw))
+      for e, w, dw in itertools.product([False, True], [0.0, 0.1], [False, True])],
+    ("radam", {"epsilon_hat": False, "eps_root": 1e-8, "rectify_threshold": 4.0}),
+    *[("adamax", dict(eps_in_max=e, weight_decay=w, decoupled_weight_decay=dw))
+      for e, w, dw in itertools.product([False, True], [0.0, 0.1], [False, True])],
+    ("adadelta", {}), ("adadelta", {"weight_decay": 0.1}), ("adadelta", {"weight_decay": 0.1, "decoupled_weight_decay": True}),
+]
+IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for n, kw in VARIANTS]
+
+
+def make(name, lr=0.05, **kw):
+    return O.FACTORIES[name](lr=lr, **kw)
+
+
+def run(opt, theta, grads, lr=None):
+    state = opt.init(theta)
+    out, trs = [], []
+    for g in grads:
+        theta, state, tr = opt.step(theta, g, state, lr=lr)
+        out.append(theta)
+        trs.append(tr)
+    return np.array(out), state, trs
+
+
+RNG = np.random.default_rng(0)
+GRADS = RNG.normal(size=(8, 3))
+THETA0 = np.array([0.5, -1.0, 2.0])
+
+
+@pytest.mark.parametrize("name,kw", VARIANTS, ids=IDS)
+def test_equations_match_trace_fields(name, kw):
+    opt = make(name, **kw)
+    _, _, trs = run(opt, THETA0, GRADS[:7])      # 7 steps: RAdam rectifies from t = 6
+    assert [f for f, _ in opt.equations] == list(trs[0]._fields)
+    assert all(isinstance(tex, str) and tex for _, tex in opt.equations)
+    theta = THETA0
+    for tr in trs:                               # delta is always the whole change of theta
+        theta = theta + tr.delta
+    np.testing.assert_allclose(theta, run(opt, THETA0, GRADS[:7])[0][-1], rtol=1e-13)
+
+
+@pytest.mark.parametrize("name,kw", VARIANTS, ids=IDS)
+def test_pure_and_batched_equals_separate_runs(name, kw):
+    # B == d == 3 on purpose: a (B,) lr that lined up with the parameter axis would pass a
+    # shape check but mix runs and coordinates.
+    lrs = np.array([0.01, 0.05, 0.2])
+    thetas = np.array([THETA0, -THETA0, 2 * THETA0])
+    grads = np.stack([GRADS, GRADS[::-1], 0.5 * GRADS], axis=1)      # (T, B, d)
+    theta_copy, grads_copy = thetas.copy(), grads.copy()
+    batched, _, _ = run(make(name, lr=lrs, **kw), thetas, grads)
+    np.testing.assert_array_equal(thetas, theta_copy)                # inputs not mutated
+    np.testing.assert_array_equal(grads, grads_copy)
+    for i in range(3):
+        single, _, _ = run(make(name, lr=lrs[i], **kw), thetas[i], grads[:, i])
+        np.testing.assert_allclose(batched[:, i], single, rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("name,kw", VARIANTS[::3], ids=IDS[::3])
+def test_float32_stays_float32_and_ints_are_promoted(name, kw):
+    opt = make(name, **kw)
+    out, state, tr = run(opt, THETA0.astype(np.float32), GRADS[:2].astype(np.float32))
+    assert out.dtype == np.float32
+    assert all(b.dtype == np.float32 for b in state[1:] if isinstance(b, np.ndarray))
+    theta, _, _ = opt.step(np.array([1, 2, 3]), np.array([1.0, 1.0, 1.0]), opt.init(np.array([1, 2, 3])))
+    assert theta.dtype == np.float64 and not np.all(theta == np.round(theta))
+
+
+def test_batched_hyperparameters_other_than_lr():
+    betas = np.array([0.5, 0.9, 0.99])
+    thetas = np.tile(THETA0, (3, 1))
+    grads = np.repeat(GRADS[:, None, :], 3, axis=1)
+    batched, _, _ = run(O.adam(lr=0.1, beta1=betas, beta2=[0.9, 0.99, 0.999]), thetas, grads)
+    for i, (b1, b2) in enumerate(zip(betas, [0.9, 0.99, 0.999])):
+        single, _, _ = run(O.adam(lr=0.1, beta1=b1, beta2=b2), THETA0, GRADS)
+        np.testing.assert_allclose(batched[:, i], single, rtol=1e-14)
+
+
+# ---- hand-computed steps ----------------------------------------------------------------------
+def first(opt, g, theta=1.0):
+    theta = np.array([theta])
+    return opt.step(theta, np.array([g]), opt.init(theta))
+
+
+def test_sgd_and_weight_decay_forms():
+    assert first(O.sgd(lr=0.1), 2.0)[0][0] == pytest.approx(0.8, abs=1e-15)
+    # L2: g = 2 + 0.5*1 = 2.5; decoupled: -0.1*2 - 0.1*0.5*1
+    assert first(O.sgd(lr=0.1, weight_decay=0.5), 2.0)[0][0] == pytest.approx(0.75, abs=1e-15)
+    assert first(O.sgd(lr=0.1, weight_decay=0.5, decoupled_weight_decay=True), 2.0)[0][0] == pytest.approx(0.75)
+    # Adam: L2 enters the moments (step stays ~lr); decoupled adds lr*lambda*theta on top
+    assert first(O.adam(lr=0.1, weight_decay=0.5), 0.0)[0][0] == pytest.approx(0.9, rel=1e-6)
+    assert first(O.adam(lr=0.1, weight_decay=0.5, decoupled_weight_decay=True), 0.0)[0][0] == pytest.approx(0.95)
+
+
+def test_momentum_two_steps_and_dampening():
+    opt = O.momentum(lr=0.1, momentum=0.9)
+    theta, state, tr = first(opt, 1.0)
+    theta, state, tr = opt.step(theta, np.array([1.0]), state)
+    assert float(tr.b[0]) == pytest.approx(1.9) and theta[0] == pytest.approx(1 - 0.1 - 0.19)
+    damp = O.momentum(lr=0.1, momentum=0.9, dampening=0.5)
+    _, s, tr1 = first(damp, 1.0)
+    assert float(tr1.b[0]) == 1.0                              # PyTorch: b_1 = g_1, undamped
+    _, _, tr2 = damp.step(np.array([1.0]), np.array([1.0]), s)
+    assert float(tr2.b[0]) == pytest.approx(0.9 + 0.5)
+    _, _, tr1 = first(O.momentum(lr=0.1, momentum=0.9, dampening=0.5, dampen_first=True), 1.0)
+    assert float(tr1.b[0]) == 0.5
+    # Nesterov: delta = -lr (g + mu b_1) = -0.1 * 1.9
+    assert float(first(O.momentum(lr=0.1, momentum=0.9, nesterov=True), 1.0)[2].delta[0]) == pytest.approx(-0.19)
+
+
+def test_adam_first_step_is_about_lr_and_epsilon_hat_differs_for_tiny_gradients():
+    for g in (1e-3, 1.0, 50.0):
+        assert float(first(O.adam(lr=0.01), g)[2].delta[0]) == pytest.approx(-0.01 * g / (g + 1e-8), rel=1e-12)
+    # g = 1e-9, eps = 1e-7: Algorithm 1 moves lr*g/(g+eps) = 9.9e-3 lr; eps-hat moves
+    # lr*sqrt(1-b2)/(1-b1)*m/(sqrt(v)+eps) = lr*g/(g + eps/sqrt(1-b2)) = 3.2e-4 lr (31.6x smaller step).
+    alg1 = -float(first(O.adam(lr=1.0, eps=1e-7), 1e-9)[2].delta[0])
+    hat = -float(first(O.adam(lr=1.0, eps=1e-7, epsilon_hat=True), 1e-9)[2].delta[0])
+    assert alg1 == pytest.approx(1e-9 / (1e-9 + 1e-7), rel=1e-9) and f"{alg1:.1e}" == "9.9e-03"
+    assert hat == pytest.approx(1e-9 / (1e-9 + 1e-7 / np.sqrt(1e-3)), rel=1e-9) and f"{hat:.1e}" == "3.2e-04"
+
+
+def test_amsgrad_raw_versus_corrected_max():
+    # One big gradient, then small ones: raw max of v shrinks in effect as 1/(1-b2^t) falls,
+    # the corrected max keeps the first step's v_hat = g1^2 forever.
+    grads = np.array([[10.0], [0.1], [0.1]])
+    _, s_raw, tr_raw = run(O.adam(lr=0.1, amsgrad=True, amsgrad_on="raw"), np.array([0.0]), grads)
+    _, s_cor, tr_cor = run(O.adam(lr=0.1, amsgrad=True, amsgrad_on="corrected"), np.array([0.0]), grads)
+    assert float(s_cor.v_max[0]) == pytest.approx(100.0)
+    assert float(s_raw.v_max[0]) == pytest.approx(0.1)            # (1-b2) * 100
+    assert float(tr_raw[-1].v_hat[0]) == pytest.approx(0.1 / (1 - 0.999**3))
+    assert float(tr_raw[-1].v_hat[0]) < float(tr_cor[-1].v_max[0])
+
+
+def test_adagrad_first_step_pytorch_vs_others():
+    pt = -float(first(O.adagrad(lr=1.0), 0.01)[2].delta[0])
+    tf = -float(first(O.adagrad(lr=1.0, initial_accumulator_value=0.1, eps=0.0, eps_in_sqrt=True), 0.01)[2].delta[0])
+    assert pt == pytest.approx(0.01 / (0.01 + 1e-10)) and tf == pytest.approx(0.01 / np.sqrt(0.1001))
+    assert f"{tf:.4f}" == "0.0316"
+    # lr_decay: the second step uses lr / (1 + eta)
+    opt = O.adagrad(lr=1.0, lr_decay=0.5)
+    _, s, _ = first(opt, 1.0)
+    _, _, tr = opt.step(np.array([0.0]), np.array([1.0]), s)
+    assert float(tr.lr_t) == pytest.approx(1 / 1.5) and float(tr.delta[0]) == pytest.approx(-(1 / 1.5) / (np.sqrt(2) + 1e-10))
+
+
+def test_rmsprop_first_steps():
+    g = 0.01
+    pt = -float(first(O.rmsprop(lr=1.0), g)[2].delta[0])
+    assert pt == pytest.approx(g / (np.sqrt(0.01 * g**2) + 1e-8))                       # ~10
+    tf1 = -float(first(O.rmsprop(lr=1.0, decay=0.9, eps=1e-10, eps_in_sqrt=True, initial_mean_square=1.0), g)[2].delta[0])
+    assert tf1 == pytest.approx(g / np.sqrt(0.9 + 0.1 * g**2 + 1e-10)) and f"{tf1:.4f}" == "0.0105"
+    ox = O.rmsprop(lr=1.0, decay=0.9, eps=1e-8, eps_in_sqrt=True, bias_correction=True)
+    assert -float(first(ox, g)[2].delta[0]) == pytest.approx(g / np.sqrt(g**2 + 1e-8))  # v_hat = g^2
+
+
+def test_lr_inside_or_outside_buffer_agree_for_constant_lr_and_split_under_a_schedule():
+    grads = GRADS[:, :2]
+    for name, kw in (("momentum", {"momentum": 0.9}), ("momentum", {"momentum": 0.9, "nesterov": True}),
+                     ("rmsprop", {"momentum": 0.8})):
+        outside = run(make(name, lr=0.05, lr_in_buffer=False, **kw), THETA0[:2], grads)[0]
+        inside = run(make(name, lr=0.05, lr_in_buffer=True, **kw), THETA0[:2], grads)[0]
+        np.testing.assert_allclose(inside, outside, rtol=1e-13)
+        sched = exponential_decay(0.05, 1, 0.5)                       # lr halves every step
+        outside = run(make(name, lr=sched, lr_in_buffer=False, **kw), THETA0[:2], grads)[0]
+        inside = run(make(name, lr=sched, lr_in_buffer=True, **kw), THETA0[:2], grads)[0]
+        np.testing.assert_allclose(inside[0], outside[0], rtol=1e-13)  # first step identical
+        assert np.abs(inside[-1] - outside[-1]).max() > 1e-3            # then they separate
+
+
+def test_schedule_is_evaluated_at_count_and_explicit_lr_overrides():
+    sched = exponential_decay(0.1, 1, 0.5)
+    opt = O.sgd(lr=sched)
+    theta, state = np.array([0.0]), opt.init(np.array([0.0]))
+    deltas = []
+    for _ in range(3):
+        theta, state, tr = opt.step(theta, np.array([1.0]), state)
+        deltas.append(float(tr.delta[0]))
+    assert deltas == pytest.approx([-0.1, -0.05, -0.025])
+    assert float(opt.step(theta, np.array([1.0]), state, lr=1.0)[2].delta[0]) == -1.0
+
+
+def test_nadam_momentum_schedules():
+    _, _, tr = first(O.nadam(), 1.0)
+    assert float(tr.mu) == pytest.approx(0.9 * (1 - 0.5 * 0.96**0.004))
+    opt = O.nadam(momentum_decay=1.0)                              # Keras: 0.96^t
+    theta, state = np.array([0.0]), opt.init(np.array([0.0]))
+    for t in range(1, 101):
+        theta, state, tr = opt.step(theta, np.array([1.0]), state)
+        if t in (10, 100):
+            assert f"{float(tr.mu):.3f}" == {10: "0.601", 100: "0.892"}[t]
+    # optax (momentum_schedule='none'): m_hat = b1 m/(1-b1^2) + (1-b1) g/(1-b1) at t=1
+    _, _, tr = first(O.nadam(momentum_schedule="none"), 1.0)
+    assert float(tr.m_hat[0]) == pytest.approx(0.9 * 0.1 / (1 - 0.81) + 1.0)
+
+
+def test_radam_rectification_starts_after_threshold():
+    grads = np.ones((7, 1))
+    for threshold, first_rect in ((5.0, 6), (4.0, 5)):
+        _, _, trs = run(O.radam(lr=0.1, rectify_threshold=threshold), np.array([0.0]), grads)
+        rect = [not np.isnan(float(tr.r)) for tr in trs]
+        assert rect.index(True) + 1 == first_rect
+        assert float(trs[0].delta[0]) == pytest.approx(-0.1)          # un-rectified: -lr m_hat
+
+
+def test_adamax_and_adadelta_hand_steps():
+    _, _, tr = first(O.adamax(lr=0.1), 2.0)
+    assert float(tr.u[0]) == 2.0 + 1e-8 and float(tr.delta[0]) == pytest.approx(-0.1 * 2 / (2 + 1e-8))
+    _, _, tr = first(O.adamax(lr=0.1, eps_in_max=False), 2.0)
+    assert float(tr.u[0]) == 2.0
+    _, _, tr = first(O.adadelta(), 2.0)
+    assert float(tr.dx[0]) == pytest.approx(-np.sqrt(1e-6) / np.sqrt(0.4 + 1e-6) * 2)
+    assert float(tr.edx2[0]) == pytest.approx(0.1 * float(tr.dx[0]) ** 2)
+
+
+def test_identities():
+    theta = THETA0
+    np.testing.assert_array_equal(run(O.adamw(lr=0.1, weight_decay=0.0), theta, GRADS)[0],
+                                  run(O.adam(lr=0.1), theta, GRADS)[0])
+    np.testing.assert_allclose(run(O.adamw(lr=0.1, weight_decay=0.2), theta, GRADS)[0],
+                               run(O.adam(lr=0.1, weight_decay=0.2, decoupled_weight_decay=True), theta, GRADS)[0])
+    np.testing.assert_array_equal(run(O.momentum(lr=0.1, momentum=0.0), theta, GRADS)[0],
+                                  run(O.sgd(lr=0.1), theta, GRADS)[0])
+
+
+def test_source_and_repr():
+    opt = O.adam(lr=0.01)
+    assert opt.source.startswith("def update(") and "m_hat" in opt.source
+    assert repr(opt).startswith("adam(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-08, amsgrad=False")
+
+
+# ---- bad input ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("name,param,value,text", [
+    ("sgd", "lr", -0.1, "[0, inf)"),
+    ("adam", "beta1", 1.0, "[0, 1)"), ("adam", "beta2", -0.1, "[0, 1)"), ("adam", "eps", 0.0, "(0, inf)"),
+    ("momentum", "momentum", 1.0, "[0, 1)"), ("momentum", "dampening", 1.5, "[0, 1]"),
+    ("rmsprop", "decay", 1.0, "[0, 1)"), ("rmsprop", "eps", 0.0, "(0, inf)"),
+    ("adagrad", "eps", -1e-3, "[0, inf)"), ("nadam", "momentum_decay", 0.0, "(0, inf)"),
+    ("radam", "rectify_threshold", 3.0, "[4, inf)"), ("adadelta", "rho", 1.0, "[0, 1)"),
+    ("adamw", "weight_decay", -1.0, "[0, inf)"), ("adamax", "eps", 0.0, "(0, inf)"),
+])
+def test_out_of_range_hyperparameters_name_parameter_range_and_value(name, param, value, text):
+    with pytest.raises(ValueError) as err:
+        O.FACTORIES[name](**{param: value})
+    msg = str(err.value)
+    assert f"'{param}'" in msg and text in msg and repr(value) in msg
+
+
+def test_option_conflicts_and_unknown_keywords():
+    with pytest.raises(ValueError, match="'dampening'.*nesterov"):
+        O.momentum(nesterov=True, dampening=0.1)
+    with pytest.raises(ValueError, match=r"'momentum'.*\(0, 1\)"):
+        O.momentum(nesterov=True, momentum=0.0)
+    with pytest.raises(ValueError, match="'initial_accumulator_value'"):
+        O.adagrad(eps=0.0)
+    O.adagrad(eps=0.0, initial_accumulator_value=0.1)                  # TF1's Adagrad: allowed
+    with pytest.raises(ValueError, match="'amsgrad_on'.*Did you mean 'corrected'"):
+        O.adam(amsgrad_on="correct")
+    with pytest.raises(TypeError, match="Did you mean 'beta1'"):
+        O.adam(beta_1=0.9)
+    with pytest.raises(TypeError, match="'nesterov'.*bool"):
+        O.momentum(nesterov=1)
+    with pytest.raises(ValueError, match="'lr'.*at index 1"):
+        O.sgd(lr=[0.1, -0.1])
+
+
+def test_step_errors_shapes_and_nonfinite_gradients():
+    opt = O.adam()
+    state = opt.init(np.zeros(3))
+    with pytest.raises(ValueError, match=r"'grad'.*shape of theta \(3,\)"):
+        opt.step(np.zeros(3), np.zeros(2), state)
+    with pytest.raises(ValueError, match="state buffer 'm'"):
+        opt.step(np.zeros(2), np.zeros(2), state)
+    with pytest.raises(ValueError, match=r"non-finite entries \{1: nan\}"):
+        opt.step(np.zeros(3), np.array([0.0, np.nan, 0.0]), state)
+    with pytest.raises(ValueError, match="'lr'.*-1.0"):
+        opt.step(np.zeros(3), np.zeros(3), state, lr=-1.0)
+    with pytest.raises(ValueError, match="'lr' hyperparameter.*shape \\(2,\\)"):
+        O.sgd(lr=[0.1, 0.2]).step(np.zeros((3, 2)), np.zeros((3, 2)), O.sgd().init(np.zeros((3, 2))))
