@@ -216,7 +216,8 @@ class Rosenbrock(Problem):
 
     def _loss(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
-        return (self.a - x) ** 2 + self.b * (y - x * x) ** 2
+        u, r = self.a - x, y - x * x                             # products, not **: numpy scalars and
+        return u * u + self.b * r * r                            # arrays then round alike (batched == loop)
 
     def _grad(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
@@ -247,17 +248,25 @@ class Beale(Problem):
 
     def _loss(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
-        return sum((c - x + x * y ** (i + 1)) ** 2 for i, c in enumerate(self._C))
+        total, yk = 0.0, 1.0
+        for c in self._C:
+            yk = yk * y                                          # y^k by products (see Rosenbrock)
+            r = c - x + x * yk
+            total = total + r * r
+        return total
 
     def _grad(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
         gx = np.zeros_like(x)
         gy = np.zeros_like(y)
+        yk1 = np.ones_like(y)                                    # y^{k−1}
         for i, c in enumerate(self._C):
             k = i + 1
-            r = c - x + x * y**k                                 # residual r_k
-            gx = gx + 2 * r * (y**k - 1)                         # ∂r_k/∂x = y^k − 1
-            gy = gy + 2 * r * (k * x * y ** (k - 1))             # ∂r_k/∂y = k x y^{k−1}
+            yk = yk1 * y                                         # y^k
+            r = c - x + x * yk                                   # residual r_k
+            gx = gx + 2 * r * (yk - 1)                           # ∂r_k/∂x = y^k − 1
+            gy = gy + 2 * r * (k * x * yk1)                      # ∂r_k/∂y = k x y^{k−1}
+            yk1 = yk
         return np.stack([gx, gy], axis=-1)
 
 
@@ -284,7 +293,8 @@ class Himmelblau(Problem):
 
     def _loss(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
-        return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
+        r1, r2 = x * x + y - 11, x + y * y - 7
+        return r1 * r1 + r2 * r2
 
     def _grad(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
@@ -316,11 +326,12 @@ class Saddle(Problem):
 
     def _loss(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
-        return 0.5 * x * x - 0.5 * y * y + 0.25 * y**4
+        y2 = y * y
+        return 0.5 * x * x - 0.5 * y2 + 0.25 * y2 * y2
 
     def _grad(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
-        return np.stack([x, -y + y**3], axis=-1)
+        return np.stack([x, -y + y * y * y], axis=-1)
 
 
 def saddle() -> Saddle:

@@ -198,6 +198,16 @@ def test_sweep_grid_shapes_flags_and_values():
         sweep(optimizers.adam, p, 5, grid={"lr": [1]}, fixed={"lr": 0.1})
 
 
+@pytest.mark.parametrize("p", [problems.rosenbrock(), problems.beale(), problems.himmelblau(), problems.saddle()], ids=repr)
+def test_sweep_rows_equal_single_runs_bit_for_bit(p):
+    lrs, betas = [0.003, 0.05, 0.4, 1.0], [0.0, 0.6, 0.95]
+    res = sweep(optimizers.adam, p, 300, grid={"lr": lrs, "beta1": betas})
+    for i, lr in enumerate(lrs):
+        for j, b1 in enumerate(betas):
+            single = run(optimizers.adam(lr=lr, beta1=b1), p, 300, record_trace=False, record_theta=False)
+            assert np.array_equal(res.trajectory.loss[:, i * len(betas) + j], single.loss), (lr, b1)
+
+
 def test_lr_range_test_exponential_lrs_smoothing_and_stop():
     p = problems.linear_regression(batch_size=20)
     res = lr_range_test(optimizers.sgd, p, start_lr=1e-4, end_lr=100.0, steps=80, smooth=0.9)
