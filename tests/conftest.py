@@ -3,26 +3,35 @@
 The pytest process (unit tests, doctests) draws with matplotlib's non-interactive Agg
 backend, so no window ever opens, even on a desktop. Kernels must not inherit that
 choice: ipykernel only installs its inline backend when ``MPLBACKEND`` is unset, and a
-lesson run by nbval under Agg would silently show no figures. So the variable is removed
-while nbval starts a notebook's kernel (the kernel copies ``os.environ`` when it starts).
+notebook run by nbval under Agg would silently show no figures. A kernel copies
+``os.environ`` when it starts, which nbval does in each notebook's collector ``setup``, so
+the variable is removed for that moment. (``pytest_collection_modifyitems`` is a session
+hook: it sees the notebooks under ``notebooks/`` although this file lives in ``tests/``.)
 """
 
+import functools
 import os
-
-import pytest
 
 _OURS = "MPLBACKEND" not in os.environ
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_setup(item):
-    if not (_OURS and type(item).__name__ == "IPyNbCell"):
-        yield
+def _without_mplbackend(setup):
+    @functools.wraps(setup)
+    def wrapper(*args, **kwargs):
+        saved = os.environ.pop("MPLBACKEND", None)
+        try:
+            return setup(*args, **kwargs)
+        finally:
+            if saved is not None:
+                os.environ["MPLBACKEND"] = saved
+
+    return wrapper
+
+
+def pytest_collection_modifyitems(items):
+    if not _OURS:
         return
-    saved = os.environ.pop("MPLBACKEND", None)
-    try:
-        yield
-    finally:
-        if saved is not None:
-            os.environ["MPLBACKEND"] = saved
+    notebooks = {item.parent for item in items if type(item).__name__ == "IPyNbCell"}
+    for notebook in notebooks:
+        notebook.setup = _without_mplbackend(notebook.setup)
