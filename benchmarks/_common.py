@@ -240,13 +240,15 @@ def print_header(title: str) -> dict[str, Any]:
     return info
 
 
-def bandwidth(n_bytes: int = 200_000_000, repeats: int = 5) -> dict[str, float]:
+def bandwidth(n_bytes: int = 200_000_000, repeats: int = 5,
+              clock: Callable[[], float] = time.process_time) -> dict[str, float]:
     """Measured memory bandwidth (bytes/s) of a numpy copy and a STREAM-like triad, one core.
 
     ``copy``: ``np.copyto(b, a)`` moves 2 arrays (read a, write b). ``triad``:
     ``np.multiply(b, s, out=a); np.add(a, c, out=a)`` is counted as its real traffic of two
     passes (read b, write a; read a, read c, write a) = 5 arrays. Arrays are allocated and
-    touched once beforehand, so no page faults are timed. Best (minimum) time of ``repeats``.
+    touched once beforehand, so no page faults are timed. Best (minimum) time of ``repeats``,
+    by this process's CPU time by default (single-threaded, so it excludes other processes' load).
     """
     n = max(1, n_bytes // 8)
     a = np.ones(n)
@@ -260,6 +262,7 @@ def bandwidth(n_bytes: int = 200_000_000, repeats: int = 5) -> dict[str, float]:
         repeats=repeats,
         number=1,
         warmup=1,
+        clock=clock,
     )
     nbytes = a.nbytes
     return {
