@@ -89,6 +89,7 @@ class Schedule:
 
     def __call__(self, step: Any) -> np.ndarray:
         t = _steps(type(self).__name__, step)
+        self.batch_shape                    # raises if batched hyperparameters disagree
         return self._output(self._value(t), t)
 
     def _output(self, value: Any, t: np.ndarray) -> np.ndarray:
@@ -728,14 +729,14 @@ class CosineDecayRestarts(Schedule):
         def start(i):                                                   # Σ_{j<i} t_mul^j
             return np.where(geo, (1 - tm_safe**i) / (1 - tm_safe), i)
 
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             i_geo = np.floor(np.log(1 - f * (1 - tm_safe)) / np.log(tm_safe))
-        i = np.where(geo, np.nan_to_num(i_geo), np.floor(f))
-        i = np.maximum(i, 0)
-        # guard the floor of the logarithm against rounding at a restart
-        i = np.where(f < start(i), i - 1, i)
-        i = np.where(f >= start(i + 1), i + 1, i)
-        frac = (f - start(i)) / np.where(geo, tm_safe**i, 1.0)          # (f − Σ)/t_mul^i
+            i = np.where(geo, np.nan_to_num(i_geo), np.floor(f))
+            i = np.maximum(i, 0)
+            # guard the floor of the logarithm against rounding at a restart
+            i = np.where(f < start(i), i - 1, i)
+            i = np.where(f >= start(i + 1), i + 1, i)
+            frac = (f - start(i)) / np.where(geo, tm_safe**i, 1.0)      # (f − Σ)/t_mul^i
         return i, frac
 
     def _value(self, t):
@@ -1000,8 +1001,9 @@ class OneCycle(Schedule):
         for k, end in enumerate(ends):
             last = k == len(ends) - 1
             here = ~done & ((t <= end) | last)                  # PyTorch: first phase with t ≤ end_step
-            with np.errstate(divide="ignore", invalid="ignore"):
-                p = (t - start) / (end - start)
+            span = end - start
+            p = (t - start) / np.where(span > 0, span, 1.0)    # q = (t − s)/(e − s); 1 on an empty phase
+            p = np.where(span > 0, p, 1.0)
             out = np.where(here, self._anneal(lrs[k], lrs[k + 1], p), out)
             done = done | here
             start = end
@@ -1196,12 +1198,21 @@ class Warmup(Schedule):
     def batch_shape(self):
         return batch_shape(_inner_batch(self.schedule), *(getattr(self, n) for n in self._batched))
 
+    def _after(self, local, t):
+        """s(t − W); with a batched W *and* a batched schedule, run i pairs with W_i."""
+        out = _call_piece(self.schedule, local)
+        inner = getattr(self.schedule, "batch_shape", ())
+        if inner and local.ndim > t.ndim:                         # (B,) + (B,) + t.shape: take run i of row i
+            out = np.einsum("ii...->i...", out.reshape(inner + local.shape))
+        return out
+
     def _value(self, t):
         W, lr_start = leading(t, self.warmup_steps, self.start_lr)
         target = _call_piece(self.schedule, np.zeros_like(t))     # s(0), where the ramp ends
         frac = t / np.where(W > 0, W, 1)                         # t / W
         ramp = lr_start + (target - lr_start) * frac             # η_s + (s(0) − η_s)·t/W
-        after = _call_piece(self.schedule, np.maximum(t - W, 0))  # s(t − W)
+        local = np.maximum(t - W, 0)
+        after = self._after(local, t)                            # s(t − W)
         return np.where(t < W, ramp, after)
 
 
