@@ -121,3 +121,55 @@ def test_tf1_scalar_step_returns_value(spec):
     v = mod_fn(spec["args"][0], int(steps[-1]), **spec["kwargs"])
     assert np.ndim(v) == 0
     np.testing.assert_allclose(float(v), spec["values"][-1], rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------
+# calling conventions of the framework modules
+# ---------------------------------------------------------------------------------------
+
+
+def test_tf1_global_step_none_returns_schedule_and_arrays_map():
+    s = tf1.exponential_decay(0.1, None, 1000, 0.96, staircase=True)
+    assert isinstance(s, schedules.Schedule)
+    steps = np.array([[0, 1000], [2000, 3000]])
+    out = tf1.exponential_decay(0.1, steps, 1000, 0.96, staircase=True)
+    assert out.shape == (2, 2)
+    np.testing.assert_array_equal(out, s(steps))
+    with pytest.raises(TypeError, match="global_step"):
+        tf1.cosine_decay(0.1, s, 100)
+
+
+def test_misspelled_framework_keyword_suggests_the_right_one():
+    with pytest.raises(TypeError, match="Did you mean 'step_size'"):
+        pytorch.StepLR(0.1, stepsize=30)
+    with pytest.raises(TypeError, match="Did you mean 'warmup_target'"):
+        keras.CosineDecay(0.1, 100, warmup_targt=1.0)
+    with pytest.raises(TypeError, match="Did you mean 'transition_steps'"):
+        optax.linear_schedule(0.0, 1.0, transition_step=10)
+
+
+def test_pytorch_one_cycle_raises_past_total_steps_like_torch():
+    s = pytorch.OneCycleLR(0.1, total_steps=100)
+    assert np.isfinite(s(100))
+    with pytest.raises(ValueError, match="total_steps"):
+        s(101)
+    with pytest.raises(ValueError, match="total_steps OR"):
+        pytorch.OneCycleLR(0.1)
+
+
+def test_framework_schedules_drive_like_core_ones():
+    # the docs' equivalences: StepLR is a staircase exponential decay, MultiStepLR a piecewise constant
+    steps = np.arange(200)
+    np.testing.assert_array_equal(pytorch.StepLR(0.1, step_size=30)(steps),
+                                  schedules.exponential_decay(0.1, 30, 0.1, staircase=True)(steps))
+    assert isinstance(pytorch.MultiStepLR(0.1, [30, 80]), schedules.PiecewiseConstant)
+    # batched base learning rates work through the framework wrappers too
+    out = pytorch.CosineAnnealingLR([0.1, 0.2], T_max=10, eta_min=0.01)(steps[:25])
+    np.testing.assert_allclose(out[1], pytorch.CosineAnnealingLR(0.2, T_max=10, eta_min=0.01)(steps[:25]), rtol=1e-15)
+
+
+def test_pytorch_validation_names_parameter():
+    with pytest.raises(ValueError, match=r"'T_mult'.*\[1, inf\].*0"):
+        pytorch.CosineAnnealingWarmRestarts(0.1, T_0=10, T_mult=0)
+    with pytest.raises(ValueError, match=r"'factor'.*1.5"):
+        pytorch.ConstantLR(0.1, factor=1.5)
