@@ -70,7 +70,11 @@ def is_active(value: Any) -> bool:
     Factories and ``update`` functions use the same test, so the equations a factory lists and
     the trace fields its update returns always agree.
     """
-    return value is not None and bool(np.any(value))
+    if value is None:
+        return False
+    if type(value) is float or type(value) is int:      # fast path (Optimizer.apply passes floats)
+        return value != 0
+    return bool(np.any(value))
 
 
 def weight_decay_lines(weight_decay: Any, decoupled: bool) -> tuple:
@@ -158,6 +162,7 @@ class Optimizer:
         object.__setattr__(self, "_static", static)
         object.__setattr__(self, "_numeric", numeric)
         object.__setattr__(self, "_padded", {})
+        object.__setattr__(self, "_shapes", tuple((k, np.shape(v)) for k, v in numeric.items() if np.ndim(v)))
 
     @property
     def source(self) -> str:
@@ -180,7 +185,8 @@ class Optimizer:
         ``lr`` (number, ``(B,)`` array or schedule) replaces the bound one for this call.
         """
         theta = np.asarray(theta)
-        theta = theta.astype(float_dtype(theta), copy=False)
+        if theta.dtype.kind != "f":
+            theta = theta.astype(float_dtype(theta))
         grad = np.asarray(grad)
         lr = self.resolve_lr(state, lr)
         self.check(theta, grad, state, lr)
@@ -206,11 +212,13 @@ class Optimizer:
                     f"The state buffer {field!r} of {self.name} has shape {buf.shape}, but theta has "
                     f"shape {theta.shape}. Was the state made by init() for other parameters?"
                 )
-        check_finite(f"{self.name}.step", "grad", grad)
-        if not (type(lr) is float and lr >= 0):  # fast path for the common case
+        if not (grad.dtype.kind == "f" and np.isfinite(grad).all()):
+            check_finite(f"{self.name}.step", "grad", grad)
+        shapes = self._shapes
+        if not (type(lr) is float and lr >= 0):  # (fast path for the common case)
             check_interval(self.name, "lr", lr, 0, None, "left")
-        for name, value in (("lr", lr), *self._numeric.items()):
-            shape = np.shape(value)
+            shapes = (("lr", np.shape(lr)), *shapes)
+        for name, shape in shapes:
             if shape and shape != theta.shape[: len(shape)]:
                 raise ValueError(
                     f"The {name!r} hyperparameter of {self.name} has shape {shape}, which must be the "
@@ -221,11 +229,12 @@ class Optimizer:
         """The update without validation (for hot loops that validated once): pads and calls ``update``."""
         key = (theta.dtype, theta.ndim)
         hp = self._padded.get(key)
-        if hp is None:
-            hp = {k: per_run(theta, v) for k, v in self._numeric.items()}
+        f64 = theta.dtype == np.float64
+        if hp is None:  # (B,) values padded to (B, 1, ...); float64 scalars as Python floats (faster)
+            hp = {k: float(v) if f64 and np.ndim(v) == 0 else per_run(theta, v) for k, v in self._numeric.items()}
             hp.update(self._static)
             self._padded[key] = hp
-        return self.update(theta, grad, state, per_run(theta, lr), **hp)
+        return self.update(theta, grad, state, lr if f64 and type(lr) is float else per_run(theta, lr), **hp)
 
     def __repr__(self) -> str:
         def fmt(v):
