@@ -62,6 +62,27 @@ def run_script(path: Path, python: str, extra: list[str]) -> dict:
             "stdout": out, "stderr": err, "code": code, "results": bc.parse_results(out)}
 
 
+# Scripts that print no RESULT lines: the figure is read from their text. (script, regex with
+# one number group, factor to seconds or 1 for a ratio). RESULT lines always take precedence.
+FALLBACKS = {
+    "sweep.batched_s": ("bench_sweep.py", r"batched sweep\(\):\s+([0-9.]+)\s*s\b", 1.0),
+    "sweep.speedup_vs_loop": ("bench_sweep.py", r"ratio loop / batched:\s+([0-9.,]+)\s*x", 1.0),
+}
+
+
+def apply_fallbacks(runs: dict[str, dict]) -> None:
+    """Fill missing RESULT keys from the scripts' printed text (see ``FALLBACKS``)."""
+    for key, (script, pattern, scale) in FALLBACKS.items():
+        r = runs.get(script)
+        if r is None or key in r["results"]:
+            continue
+        m = re.search(pattern, r["stdout"], flags=re.IGNORECASE | re.MULTILINE)
+        if m:
+            value = float(m.group(1).replace(",", "")) * scale
+            r["results"][key] = {"key": key, "value": value, "unit": "s" if scale != 1.0 or key.endswith("_s") else "x",
+                                 "source": "parsed from the printed text"}
+
+
 # -- targets ---------------------------------------------------------------------------
 def first(results: dict, *keys):
     """The first of ``keys`` present in ``results`` (a RESULT payload) or None."""
@@ -69,6 +90,10 @@ def first(results: dict, *keys):
         if k in results and results[k].get("value") is not None:
             return results[k]
     return None
+
+
+def absent(script: str) -> str:
+    return f"`{script}` not run (--only)" if (HERE / script).exists() else f"`{script}` missing"
 
 
 def evaluate(runs: dict[str, dict]) -> list[dict]:
@@ -82,7 +107,7 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
     def time_target(label, keys, limit, missing_script, close_hint, unit_scale=1.0, fmt=bc.fmt_time):
         p = first(res, *keys)
         if p is None:
-            why = (f"`{missing_script}` missing" if missing_script not in runs
+            why = (absent(missing_script) if missing_script not in runs
                    else f"`{missing_script}` printed no `{keys[0]}`")
             return {"target": label, "measured": "—", "status": "not measured", "note": why}
         v = float(p["value"]) * unit_scale
@@ -107,7 +132,7 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
     if p is None:
         rows.append({"target": "Batched sweep ≥ 50× faster than a loop of single runs", "measured": "—",
                      "status": "not measured",
-                     "note": "`bench_sweep.py` missing" if "bench_sweep.py" not in runs
+                     "note": absent("bench_sweep.py") if "bench_sweep.py" not in runs
                      else "`bench_sweep.py` printed no `sweep.speedup_vs_loop`"})
     else:
         v = float(p["value"])
@@ -120,7 +145,7 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
     label = "Adam step at 1e3–1e5 parameters faster than torch.optim's fastest CPU path"
     if step is None:
         torch_note = first(res, "steps.torch")
-        why = ("`bench_steps.py` missing" if "bench_steps.py" not in runs
+        why = (absent("bench_steps.py") if "bench_steps.py" not in runs
                else f"torch not importable in {runs['bench_steps.py']['python']}"
                if torch_note and torch_note["value"] == "not installed" else "no figure")
         rows.append({"target": label, "measured": "—", "status": "not measured", "note": why})
@@ -132,9 +157,10 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
             tk = [first(res, f"steps.adam_float32_{n}_torch_{k}_s") for k in ("single", "foreach", "fused")]
             tk = [t["value"] for t in tk if t]
             if st and tk:
-                ratios.append(f"{n.replace('+0', '')}: step {bc.fmt_ratio(min(tk) / st['value'])}, "
-                              f"apply {bc.fmt_ratio(min(tk) / ap['value'])} of torch's speed")
-        measured = "; ".join(ratios) or "see bench_steps"
+                ratios.append(f"{n.replace('+0', '')}: {bc.fmt_ratio(st['value'] / min(tk))} "
+                              f"(apply {bc.fmt_ratio(ap['value'] / min(tk))})")
+        measured = ("lrlessons step time / fastest torch, float32 (< 1× = ahead): " + "; ".join(ratios)
+                    if ratios else "see bench_steps")
         if step["value"]:
             status, note = "met", ""
         elif apply and apply["value"]:
@@ -148,7 +174,7 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
     p = first(res, "lessons.suite_s")
     count = first(res, "lessons.count")
     if p is None:
-        why = ("`bench_lessons.py` missing" if "bench_lessons.py" not in runs
+        why = (absent("bench_lessons.py") if "bench_lessons.py" not in runs
                else "no lesson notebooks yet" if count and count["value"] == 0 else "no figure")
         rows.append({"target": "Whole notebook suite < 3 min", "measured": "—", "status": "not measured",
                      "note": why})
@@ -163,7 +189,7 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
     p = first(res, "import.lrlessons_s")
     if p is None:
         rows.append({"target": "`import lrlessons` < 0.2 s", "measured": "—", "status": "not measured",
-                     "note": "`bench_import.py` missing"})
+                     "note": absent("bench_import.py")})
     else:
         v = float(p["value"])
         npy = first(res, "import.numpy_s")
@@ -296,6 +322,7 @@ def main(argv=None) -> int:
         print(f"  {s.name}: {'ok' if r['code'] == 0 else 'exit ' + str(r['code'])} in {r['wall']:.0f} s, "
               f"{len(r['results'])} figures", flush=True)
     total = time.perf_counter() - t0
+    apply_fallbacks(runs)
     targets = evaluate(runs)
     out = Path(args.out)
     text = render(runs, targets, info, pythons, missing, kept_notes(out), total)
