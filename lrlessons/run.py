@@ -38,7 +38,8 @@ exceeds ``divergence_threshold × max(|loss[0]|, 1)``, or whose parameters or gr
 non-finite. That row is frozen at its last accepted parameters and state (its loss stays
 finite, so plots never see NaN), and ``diverged_at`` records ``k``: then
 ``theta[k] == theta[k-1]``. Floating-point warnings are silenced inside the loop, and a
-non-finite gradient is never passed to the optimizer (it is replaced by zeros).
+non-finite gradient is never passed to the optimizer (it is replaced by zeros). A start
+whose parameters or loss are not finite is bad input and raises ``ValueError``.
 
 >>> from lrlessons import optimizers, problems
 >>> traj = run(optimizers.sgd(lr=2.5), problems.quadratic(), steps=20)
@@ -57,7 +58,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 import numpy as np
 
 from ._batch import batch_shape, float_dtype
-from ._checks import check_choice, check_integer, check_interval
+from ._checks import check_choice, check_finite, check_integer, check_interval
 
 __all__ = [
     "run",
@@ -328,6 +329,7 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
             theta = theta.astype(float_dtype(theta), copy=True)
             if theta.ndim == 0:
                 raise ValueError(f"The 'theta0' argument of run must have shape (d,) or (B, d). Got shape {theta.shape} instead.")
+            check_finite("run", "theta0", theta)
             bshape = _batch_of(optimizer, lr, theta.shape)
             if bshape and theta.shape[:-1] != bshape:
                 theta = np.broadcast_to(theta, bshape + theta.shape[-1:]).copy()
@@ -336,9 +338,12 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
             limit = (np.full(loss0.shape, np.inf) if divergence_threshold is None
                      else divergence_threshold * np.maximum(np.abs(loss0), 1.0))
             limit = np.where(np.isfinite(limit), limit, np.inf)
-            alive = np.isfinite(loss0) & np.isfinite(theta).all(-1)
-            diverged_at = np.where(alive, -1, 0)
-            loss0 = np.where(alive, loss0, 0.0) if loss0.ndim else (loss0 if alive else np.asarray(0.0))
+            if not np.all(np.isfinite(loss0)):
+                bad = np.argwhere(~np.isfinite(np.atleast_1d(loss0)))[0].tolist()
+                raise ValueError(f"The loss of {problem!r} at the start theta0 must be finite. "
+                                 f"Got {np.atleast_1d(loss0)[tuple(bad)]!r} (run {bad[0]}) instead.")
+            alive = np.ones(loss0.shape, bool)
+            diverged_at = np.full(loss0.shape, -1)
             pstate = None
             if plateau is not None:
                 start = optimizer.hyperparameters["lr"] if lr is None else lr

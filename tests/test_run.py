@@ -164,6 +164,21 @@ def test_checkpoint_resume_is_bit_for_bit(tmp_path, opt, p, plateau):
         assert resumed.plateau == plateau
 
 
+@pytest.mark.parametrize("name", sorted(optimizers.FACTORIES))
+def test_every_optimizer_runs_batched_and_resumes(tmp_path, name):
+    factory = optimizers.FACTORIES[name]
+    p = problems.rosenbrock()
+    lrs = [1.0, 0.5] if name == "adadelta" else [0.01, 0.002]
+    batched = run(factory(lr=lrs), p, 30)
+    for i, lr in enumerate(lrs):
+        assert np.array_equal(batched.theta[:, i], run(factory(lr=lr), p, 30).theta)
+    save_checkpoint(tmp_path / "c.npz", run(factory(lr=lrs), p, 12))
+    resumed = run(factory(lr=lrs), p, 18, resume=load_checkpoint(tmp_path / "c.npz", factory(lr=lrs), p))
+    assert np.array_equal(batched.theta, resumed.theta) and np.array_equal(batched.lr, resumed.lr)
+    for a, b in zip(batched.trace, resumed.trace):
+        assert np.array_equal(a, b, equal_nan=True)              # RAdam's trace holds NaN while ρ_t ≤ 4
+
+
 def test_load_checkpoint_refuses_another_optimizer(tmp_path):
     p = problems.rosenbrock()
     path = tmp_path / "c.npz"
@@ -296,6 +311,8 @@ def test_plateau_in_run_controls_the_recorded_lr():
     (lambda: run(optimizers.sgd(lr=0.1), problems.beale(), 3, plateau=0.1), ["'plateau'"]),
     (lambda: run(optimizers.sgd(lr=-0.1), problems.beale(), 3), ["'lr'"]),
     (lambda: run(optimizers.sgd(lr=[0.1, 0.2]), problems.beale(), 3, theta0=np.zeros((3, 2))), ["shape"]),
+    (lambda: run(optimizers.sgd(lr=0.1), problems.beale(), 3, theta0=[np.nan, 0.0]), ["'theta0'", "finite"]),
+    (lambda: run(optimizers.sgd(lr=0.1), problems.saddle(), 3, theta0=[1e200, 1e200]), ["start", "finite"]),
     (lambda: ReduceLROnPlateau(mode="mni"), ["'mode'", "Did you mean 'min'"]),
     (lambda: ReduceLROnPlateau(factor=1.0), ["'factor'", "[0, 1)"]),
     (lambda: ReduceLROnPlateau(patience=-1), ["'patience'"]),
