@@ -180,6 +180,7 @@ def specs():
     # ---- pytorch -------------------------------------------------------------------------
     P = "pytorch"
     add(P, "SGD", "plain", [], {"lr": "LR"}, LR_SGD, QRS)
+    add(P, "SGD", "defaults", [], {}, {}, QS)
     add(P, "SGD", "momentum", [], {"lr": "LR", "momentum": 0.9}, LR_MOM, QRS)
     add(P, "SGD", "dampening", [], {"lr": "LR", "momentum": 0.9, "dampening": 0.5}, LR_MOM)
     add(P, "SGD", "nesterov", [], {"lr": "LR", "momentum": 0.9, "nesterov": True}, LR_MOM)
@@ -234,6 +235,15 @@ def specs():
     add(P, "Adam", "StepLR", [],
         {"lr": {"schedule": "StepLR", "args": ["LR"], "kwargs": {"step_size": 7, "gamma": 0.3}}},
         LR_ADA)
+    add(P, "SGD", "all_options_ExponentialLR", [],
+        {"lr": {"schedule": "ExponentialLR", "args": ["LR"], "kwargs": {"gamma": 0.93}},
+         "momentum": 0.8, "dampening": 0.3, "weight_decay": 0.2}, LR_MOM)
+    add(P, "AdamW", "StepLR", [],
+        {"lr": {"schedule": "StepLR", "args": ["LR"], "kwargs": {"step_size": 7, "gamma": 0.3}},
+         "weight_decay": 0.5}, LR_ADA)
+    add(P, "Adagrad", "lr_decay_ExponentialLR", [],
+        {"lr": {"schedule": "ExponentialLR", "args": ["LR"], "kwargs": {"gamma": 0.95}},
+         "lr_decay": 0.05}, LR_BIG)
 
     # ---- tf1 -----------------------------------------------------------------------------
     T = "tf1"
@@ -264,6 +274,11 @@ def specs():
     add(T, "RMSPropOptimizer", "momentum_exponential_decay", [_exp_sched(T, "LR")],
         {"momentum": 0.8}, LR_ADA)
     add(T, "AdamOptimizer", "exponential_decay", [_exp_sched(T, "LR")], {}, LR_ADA)
+    add(T, "MomentumOptimizer", "nesterov_exponential_decay", [_exp_sched(T, "LR")],
+        {"momentum": 0.9, "use_nesterov": True}, LR_MOM)
+    add(T, "RMSPropOptimizer", "centered_momentum_exponential_decay", [_exp_sched(T, "LR")],
+        {"momentum": 0.5, "centered": True, "epsilon": 1e-6}, LR_ADA)
+    add(T, "AdagradOptimizer", "exponential_decay", [_exp_sched(T, "LR")], {}, LR_BIG)
 
     # ---- keras ---------------------------------------------------------------------------
     K = "keras"
@@ -310,6 +325,11 @@ def specs():
     add(K, "Adam", "ExponentialDecay", [], {"learning_rate": _exp_sched(K, "LR")}, LR_ADA)
     add(K, "AdamW", "ExponentialDecay", [],
         {"learning_rate": _exp_sched(K, "LR"), "weight_decay": 0.5}, LR_ADA)
+    add(K, "SGD", "weight_decay_ExponentialDecay", [],
+        {"learning_rate": _exp_sched(K, "LR"), "momentum": 0.5, "weight_decay": 0.3}, LR_MOM)
+    add(K, "Nadam", "ExponentialDecay", [], {"learning_rate": _exp_sched(K, "LR")}, LR_ADA)
+    add(K, "RMSprop", "centered_momentum_ExponentialDecay", [],
+        {"learning_rate": _exp_sched(K, "LR"), "momentum": 0.5, "centered": True}, LR_ADA)
 
     # ---- optax ---------------------------------------------------------------------------
     O = "optax"
@@ -356,6 +376,12 @@ def specs():
     add(O, "rmsprop", "momentum_exponential_decay", [],
         {"learning_rate": _exp_sched(O, "LR"), "momentum": 0.8}, LR_ADA)
     add(O, "adam", "exponential_decay", [], {"learning_rate": _exp_sched(O, "LR")}, LR_ADA)
+    add(O, "sgd", "nesterov_exponential_decay", [],
+        {"learning_rate": _exp_sched(O, "LR"), "momentum": 0.9, "nesterov": True}, LR_MOM)
+    add(O, "adamw", "exponential_decay", [],
+        {"learning_rate": _exp_sched(O, "LR"), "weight_decay": 0.5}, LR_ADA)
+    add(O, "rmsprop", "nesterov_exponential_decay", [],
+        {"learning_rate": _exp_sched(O, "LR"), "momentum": 0.8, "nesterov": True}, LR_ADA)
     return out
 
 
