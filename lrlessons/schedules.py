@@ -509,7 +509,7 @@ class PiecewiseConstant(Schedule):
                 f"(or shape (B, {b.size + 1}) for B runs). Got shape {v.shape} instead."
             )
         check_interval(owner, "values", v, 0, None, "left")
-        _set(self, "boundaries", b)
+        _set(self, "boundaries", b.astype(np.int64))
         _set(self, "values", v)
 
     @property
@@ -587,8 +587,10 @@ class PiecewiseInterpolate(Schedule):
         b, v = self.boundaries, self.values
         n = b.size
         j = np.clip(np.searchsorted(b, t, side="right") - 1, 0, max(n - 2, 0))   # segment [b_j, b_j+1)
+        pad = v.shape[:-1] + (1,) * t.ndim
+        first, last = v[..., 0].reshape(pad), v[..., -1].reshape(pad)
         if n == 1:
-            return v[..., 0] * np.ones_like(t)
+            return first * np.ones_like(t)
         lo, hi = b[j], b[j + 1]
         pct = np.clip((t - lo) / np.maximum(hi - lo, 1e-300), 0, 1)             # position in the segment
         start, end = v[..., j], v[..., j + 1]
@@ -596,8 +598,8 @@ class PiecewiseInterpolate(Schedule):
             out = (end - start) * pct + start                                      # start + (end − start)·pct
         else:
             out = end + (start - end) / 2.0 * (np.cos(np.pi * pct) + 1)            # end + (start − end)·½(1 + cos πpct)
-        out = np.where(t < b[0], v[..., :1], out)
-        return np.where(t >= b[-1], v[..., -1:], out)
+        out = np.where(t < b[0], first, out)
+        return np.where(t >= b[-1], last, out)
 
 
 def piecewise_interpolate(boundaries: Any, values: Any, interpolation: str = "linear") -> PiecewiseInterpolate:

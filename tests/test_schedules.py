@@ -222,6 +222,7 @@ BATCHED = [
     ("join", lambda i: S.join([S.constant(_pick(B5["lr"], i)), S.exponential_decay(0.1, 1, _pick(B5["r"], i))], [10])),
     ("clip", lambda i: S.clip(S.exponential_decay(1.0, 1, _pick(B5["r"], i)), min_learning_rate=_pick([.01, .02, .03, .04, .05], i))),
     ("piecewise", lambda i: S.piecewise_constant([5, 50], _pick(np.arange(15.0).reshape(5, 3) / 10, i))),
+    ("interpolate", lambda i: S.piecewise_interpolate([0, 10, 60], _pick(np.arange(15.0).reshape(5, 3) / 10, i), "cosine")),
 ]
 
 
@@ -272,7 +273,7 @@ def test_calling_does_not_mutate_steps():
         (S.exponential_decay(0.1, 1000, 0.96, staircase=True),
          "ExponentialDecay(learning_rate=0.1, decay_steps=1000, decay_rate=0.96, staircase=True)"),
         (S.warmup(S.constant(0.01), 1000), "Warmup(schedule=Constant(learning_rate=0.01), warmup_steps=1000, start_lr=0.0)"),
-        (S.piecewise_constant([5], [1.0, 0.5]), "PiecewiseConstant(boundaries=[5.0], values=[1.0, 0.5], closed='right')"),
+        (S.piecewise_constant([5], [1.0, 0.5]), "PiecewiseConstant(boundaries=[5], values=[1.0, 0.5], closed='right')"),
         (S.cosine_decay([0.1, 0.2], 10), "CosineDecay(learning_rate=[0.1, 0.2], decay_steps=10, alpha=0.0, exponent=1.0, periodic=False)"),
     ],
 )
@@ -312,6 +313,7 @@ BAD = [
     (lambda: S.cosine_decay_restarts(0.1, 10, m_mul=-1.0), ValueError, ["'m_mul'", "-1.0"]),
     (lambda: S.linear_cosine_decay(0.1, -1), ValueError, ["'decay_steps'", "-1"]),
     (lambda: S.piecewise_constant([10, 5], [1.0, 0.5, 0.1]), ValueError, ["'boundaries'", "strictly increasing", "[10.0, 5.0]"]),
+    (lambda: S.piecewise_constant([-1, 5], [1.0, 0.5, 0.1]), ValueError, ["'boundaries'", "[0, inf]", "-1.0"]),
     (lambda: S.piecewise_constant([5, 10], [1.0, 0.5]), ValueError, ["'values'", "3", "(2,)"]),
     (lambda: S.piecewise_constant([5.5], [1.0, 0.5]), TypeError, ["'boundaries'", "integer", "5.5"]),
     (lambda: S.piecewise_constant([5], [1.0, 0.5], closed="rigth"), ValueError, ["'closed'", "'rigth'", "Did you mean 'right'"]),
