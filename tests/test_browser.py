@@ -129,6 +129,7 @@ def lab(workdir):
     proc = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", f"--config={config}"], env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -140,6 +141,7 @@ def lab(workdir):
                     pytest.fail(f"JupyterLab did not start (exit code {proc.poll()}); see {workdir / 'lab.log'}:\n"
                                 + (workdir / "lab.log").read_text()[-3000:])
                 time.sleep(0.25)
+        print(f"JupyterLab answered after {time.monotonic() - started:.1f} s")
         yield url
     finally:
         proc.terminate()  # the server shuts its kernels down on SIGTERM
@@ -158,6 +160,7 @@ def page(lab):
     """One headless Chromium and one JupyterLab page for all notebooks."""
     from playwright.sync_api import sync_playwright
 
+    started = time.monotonic()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -169,6 +172,7 @@ def page(lab):
             page.wait_for_function("window.jupyterapp && window.jupyterapp.started", timeout=90_000)
             page.evaluate("window.jupyterapp.started")
             page.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
+            print(f"Chromium showed JupyterLab after {time.monotonic() - started:.1f} s")
             yield page
         finally:
             browser.close()
