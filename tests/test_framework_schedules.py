@@ -173,3 +173,12 @@ def test_pytorch_validation_names_parameter():
         pytorch.CosineAnnealingWarmRestarts(0.1, T_0=10, T_mult=0)
     with pytest.raises(ValueError, match=r"'factor'.*1.5"):
         pytorch.ConstantLR(0.1, factor=1.5)
+
+
+def test_pytorch_momentum_keywords_accepted_and_scale_fn_refused():
+    a = pytorch.OneCycleLR(0.1, total_steps=50, cycle_momentum=False, base_momentum=0.8)
+    np.testing.assert_array_equal(a(np.arange(51)), pytorch.OneCycleLR(0.1, total_steps=50)(np.arange(51)))
+    c = pytorch.CyclicLR(0.01, 0.1, step_size_up=5, cycle_momentum=False)
+    assert float(c(5)) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="'scale_fn'"):
+        pytorch.CyclicLR(0.01, 0.1, scale_fn=lambda x: 1.0)

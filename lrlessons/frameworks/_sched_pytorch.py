@@ -169,15 +169,27 @@ def CyclicLR(
     step_size_down: int | None = None,
     mode: str = "triangular",
     gamma: float = 1.0,
+    scale_fn: Any = None,
+    scale_mode: str = "cycle",
+    cycle_momentum: bool = True,
+    base_momentum: float = 0.8,
+    max_momentum: float = 0.9,
 ) -> S.Cyclic:
     r"""``CyclicLR`` (Smith 2017), the core :func:`~lrlessons.schedules.cyclic`.
 
-    Only the learning rate is reproduced (``cycle_momentum`` changes the optimizer's
-    momentum, not the rate); custom ``scale_fn`` is not supported.
+    Only the learning rate is reproduced: ``cycle_momentum``, ``base_momentum`` and
+    ``max_momentum`` change the optimizer's momentum, not the rate, and are accepted and
+    ignored. A custom ``scale_fn`` is not supported (use :func:`LambdaLR`); ``scale_mode`` is
+    implied by ``mode`` (``"cycle"`` for the triangular modes, ``"iterations"`` for exp_range).
 
     >>> [f"{float(v):.2f}" for v in CyclicLR(0.1, 1.0, step_size_up=2)([0, 1, 2, 3, 4])]
     ['0.10', '0.55', '1.00', '0.55', '0.10']
     """
+    if scale_fn is not None:
+        raise ValueError(
+            f"The 'scale_fn' parameter of CyclicLR is not supported here (custom scaling). Got {scale_fn!r}; "
+            "use mode='triangular', 'triangular2' or 'exp_range', or LambdaLR."
+        )
     return S.cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
 
 
@@ -189,6 +201,9 @@ def OneCycleLR(
     steps_per_epoch: int | None = None,
     pct_start: float = 0.3,
     anneal_strategy: str = "cos",
+    cycle_momentum: bool = True,
+    base_momentum: float = 0.85,
+    max_momentum: float = 0.95,
     div_factor: float = 25.0,
     final_div_factor: float = 1e4,
     three_phase: bool = False,
@@ -197,6 +212,8 @@ def OneCycleLR(
 
     ``total_steps`` or ``epochs * steps_per_epoch``. Like torch, step ``total_steps`` still
     has a value (the last phase's formula continued) and later steps raise ``ValueError``.
+    The momentum keywords (cycled .95 → .85 → .95 by torch) are accepted and ignored: they do
+    not change the learning rate.
 
     >>> s = OneCycleLR(1.0, total_steps=100)
     >>> [f"{float(v):.6f}" for v in s([0, 29, 99])]
