@@ -75,8 +75,16 @@ def _frozen(a: Any) -> np.ndarray:
     return a
 
 
+def _pair(gx: Any, gy: Any, like: np.ndarray) -> np.ndarray:
+    """Stack two coordinates' gradients on a last axis of 2 (cheaper than ``np.stack``)."""
+    out = np.empty(like.shape, like.dtype)
+    out[..., 0] = gx
+    out[..., 1] = gy
+    return out
+
+
 def _float(theta: np.ndarray) -> np.ndarray:
-    if not np.issubdtype(theta.dtype, np.floating):
+    if theta.dtype.kind != "f":                                  # ints, bools -> float64
         theta = theta.astype(np.float64)
     return theta
 
@@ -222,7 +230,7 @@ class Rosenbrock(Problem):
     def _grad(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
         r = y - x * x
-        return np.stack([-2 * (self.a - x) - 4 * self.b * x * r, 2 * self.b * r], axis=-1)
+        return _pair(-2 * (self.a - x) - 4 * self.b * x * r, 2 * self.b * r, theta)
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Rosenbrock:
@@ -267,7 +275,7 @@ class Beale(Problem):
             gx = gx + 2 * r * (yk - 1)                           # ∂r_k/∂x = y^k − 1
             gy = gy + 2 * r * (k * x * yk1)                      # ∂r_k/∂y = k x y^{k−1}
             yk1 = yk
-        return np.stack([gx, gy], axis=-1)
+        return _pair(gx, gy, theta)
 
 
 def beale() -> Beale:
@@ -300,7 +308,7 @@ class Himmelblau(Problem):
         x, y = theta[..., 0], theta[..., 1]
         r1 = x * x + y - 11
         r2 = x + y * y - 7
-        return np.stack([4 * x * r1 + 2 * r2, 2 * r1 + 4 * y * r2], axis=-1)
+        return _pair(4 * x * r1 + 2 * r2, 2 * r1 + 4 * y * r2, theta)
 
 
 def himmelblau() -> Himmelblau:
@@ -331,7 +339,7 @@ class Saddle(Problem):
 
     def _grad(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
-        return np.stack([x, -y + y * y * y], axis=-1)
+        return _pair(x, -y + y * y * y, theta)
 
 
 def saddle() -> Saddle:
@@ -370,7 +378,7 @@ class Ravine(Problem):
 
     def _grad(self, theta, idx):
         x, y = theta[..., 0], theta[..., 1]
-        return np.stack([x, y / (self.scale * np.sqrt(1 + y * y))], axis=-1)
+        return _pair(x, y / (self.scale * np.sqrt(1 + y * y)), theta)
 
 
 def ravine(scale: float = 100.0) -> Ravine:

@@ -381,7 +381,8 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
             g = np.asarray(problem.grad(theta, step=count))
             gsq = np.einsum("...i,...i->...", g, g)          # ‖g‖² (inf/NaN if g is not finite)
             gbad = ~np.isfinite(gsq)
-            if gbad.any():                                   # never feed NaN/inf to the optimizer
+            g_bad_any = bool(gbad.any()) if bshape else bool(gbad)
+            if g_bad_any:                                    # never feed NaN/inf to the optimizer
                 newly = gbad & alive
                 diverged_at = np.where(newly, step0 + k + 1, diverged_at)
                 alive = alive & ~gbad
@@ -398,7 +399,7 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
             new_loss = problem.loss(new_theta)
             ok = (new_loss <= limit) & np.isfinite(np.einsum("...i,...i->...", new_theta, new_theta))  # NaN fails <=
             newly = alive & ~ok
-            if newly.any():
+            if (newly.any() if bshape else newly):
                 diverged_at = np.where(newly, step0 + k + 1, diverged_at)
                 alive = alive & ok
                 all_alive = False
@@ -410,7 +411,7 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
             if pstate is not None and (count + 1) % plateau.every == 0:
                 pstate = plateau.update(pstate, loss)
             lrs[k] = rate
-            gnorms[k] = np.sqrt(np.where(gbad, 0.0, gsq)) if gbad.any() else np.sqrt(gsq)
+            gnorms[k] = np.sqrt(np.where(gbad, 0.0, gsq)) if g_bad_any else np.sqrt(gsq)
             losses[k + 1] = loss
             if record_theta:
                 thetas[k + 1] = theta
@@ -444,7 +445,14 @@ def _stack_traces(traces, optimizer, theta):
     if not traces:
         return None
     kind = type(traces[0])
-    return kind(*[np.stack([np.broadcast_to(np.asarray(v), np.shape(col[-1])) for v in col]) for col in zip(*traces)])
+    out = []
+    for col in zip(*traces):
+        try:
+            out.append(np.stack(col))
+        except ValueError:                                 # a field that changed shape: broadcast
+            shape = np.broadcast_shapes(*[np.shape(v) for v in col])
+            out.append(np.stack([np.broadcast_to(np.asarray(v), shape) for v in col]))
+    return kind(*out)
 
 
 # ---------------------------------------------------------------------------------------
