@@ -254,6 +254,27 @@ def _batch_of(optimizer, lr, theta0_shape) -> tuple[int, ...]:
     return batch_shape(*values, np.zeros(theta0_shape[:-1]))
 
 
+def _sqnorm(a: np.ndarray) -> np.ndarray:
+    """‖a‖² over the last axis; for small d by explicit products (fast on (B, 2), same rounding
+    for a batch and for one row, unlike BLAS or short-axis reductions)."""
+    if a.shape[-1] > 8:
+        return np.einsum("...i,...i->...", a, a)
+    out = a[..., 0] * a[..., 0]
+    for i in range(1, a.shape[-1]):
+        out = out + a[..., i] * a[..., i]
+    return np.asarray(out)
+
+
+def _total(a: np.ndarray) -> np.ndarray:
+    """Σ a over the last axis (only its finiteness is used)."""
+    if a.shape[-1] > 8:
+        return np.sum(a, axis=-1)
+    out = a[..., 0]
+    for i in range(1, a.shape[-1]):
+        out = out + a[..., i]
+    return np.asarray(out)
+
+
 def _freeze(mask_row, new, old):
     """Keep ``new`` where ``mask_row`` (run shape) is True, ``old`` elsewhere."""
     if not isinstance(new, np.ndarray) or new.ndim < mask_row.ndim:
@@ -379,10 +400,10 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
         for k in range(steps):
             count = state.count
             g = np.asarray(problem.grad(theta, step=count))
-            gsq = np.einsum("...i,...i->...", g, g)          # ‖g‖² (inf/NaN if g is not finite)
-            gbad = ~np.isfinite(gsq)
-            g_bad_any = bool(gbad.any()) if bshape else bool(gbad)
+            gsq = _sqnorm(g)                                 # ‖g‖² (inf/NaN if g is not finite)
+            g_bad_any = not np.isfinite(gsq.sum())           # fast path: one reduction
             if g_bad_any:                                    # never feed NaN/inf to the optimizer
+                gbad = ~np.isfinite(gsq)
                 newly = gbad & alive
                 diverged_at = np.where(newly, step0 + k + 1, diverged_at)
                 alive = alive & ~gbad
@@ -397,12 +418,14 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
                 optimizer.check(theta, g, state, rate)
             new_theta, new_state, tr = optimizer.apply(theta, g, state, rate)
             new_loss = problem.loss(new_theta)
-            ok = (new_loss <= limit) & np.isfinite(np.einsum("...i,...i->...", new_theta, new_theta))  # NaN fails <=
-            newly = alive & ~ok
-            if (newly.any() if bshape else newly):
-                diverged_at = np.where(newly, step0 + k + 1, diverged_at)
-                alive = alive & ok
-                all_alive = False
+            theta_sum = _total(new_theta)                    # finite iff every coordinate is
+            if not (np.isfinite(theta_sum.sum()) and np.all(new_loss <= limit)):   # NaN fails <=
+                ok = (new_loss <= limit) & np.isfinite(theta_sum)
+                newly = alive & ~ok
+                if newly.any():
+                    diverged_at = np.where(newly, step0 + k + 1, diverged_at)
+                    alive = alive & ok
+                    all_alive = False
             if not all_alive:
                 new_theta = _freeze(alive, new_theta, theta)
                 new_state = _freeze_state(alive, new_state, state, theta.shape)
@@ -601,7 +624,7 @@ def sweep(factory: Callable, problem, steps: int, grid: Mapping[str, Any], fixed
                record_trace=record_trace, record_theta=record_theta)
     shape = mesh[0].shape
     f_star = getattr(problem, "minimum_loss", None) or 0.0
-    hit = (traj.loss - f_star) <= tol                          # (steps+1, B)
+    hit = traj.loss <= f_star + tol                            # (steps+1, B)
     first = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
     return SweepResult(names=names, axes=axes, final_loss=traj.loss[-1].reshape(shape),
                        steps_to_tol=first.reshape(shape), diverged=(traj.diverged_at >= 0).reshape(shape),
