@@ -70,6 +70,7 @@ def test_batched_run_equals_separate_runs_bit_for_bit(factory, hp):
         assert np.array_equal(traj.theta[:, i], single.theta)
         assert np.array_equal(traj.loss[:, i], single.loss)
         assert np.array_equal(traj.lr[:, i], single.lr)
+        assert np.array_equal(traj.grad_norm[:, i], single.grad_norm)
         for a, b in zip(traj.trace, single.trace):
             assert np.array_equal(np.broadcast_to(a, traj.trace.delta.shape)[:, i], np.broadcast_to(b, single.trace.delta.shape))
 
@@ -221,6 +222,16 @@ def test_sweep_rows_equal_single_runs_bit_for_bit(p):
         for j, b1 in enumerate(betas):
             single = run(optimizers.adam(lr=lr, beta1=b1), p, 300, record_trace=False, record_theta=False)
             assert np.array_equal(res.trajectory.loss[:, i * len(betas) + j], single.loss), (lr, b1)
+
+
+def test_sweep_with_diverging_rows_is_silent_and_finite():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = sweep(optimizers.momentum, problems.rosenbrock(), 200,
+                    grid={"lr": np.geomspace(1e-4, 10.0, 12), "momentum": [0.0, 0.5, 0.9, 0.99]})
+    assert res.diverged[-1].all() and not res.diverged[0].any()
+    assert np.all(np.isfinite(res.final_loss)) and np.all(np.isfinite(res.trajectory.grad_norm))
+    assert np.all(res.diverged == (res.diverged_at > 0))
 
 
 def test_lr_range_test_exponential_lrs_smoothing_and_stop():
