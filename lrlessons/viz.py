@@ -324,7 +324,8 @@ def plot_contour(
 
     Contour levels are log-spaced in :math:`f(\theta) - f^*` (``cividis``). Paths are drawn in
     the palette's colours; a run that leaves the frame (diverges) is drawn up to where it
-    leaves, ends in an ✕ and is labelled "diverged".
+    leaves, ends in an ✕ and is labelled "diverged". A run that reports it did not diverge
+    (``diverged_at is None``) is drawn whole even where it overshoots the frame.
 
     Parameters
     ----------
@@ -367,14 +368,19 @@ def plot_contour(
             for i, (p, d) in enumerate(zip(paths, divs)):
                 c = color(k)
                 name = label if len(paths) == 1 else f"{label} [{i}]"
-                pts, left = clip_path(p, b)
-                if left or d is not None:
+                known = hasattr(traj, "diverged_at")           # a run that says whether it diverged
+                if known and d is None and np.all(np.isfinite(p)):
+                    pts, left = p, False                         # converging: draw all, axes clip
+                else:
+                    pts, left = clip_path(p, b)
+                gone = left or d is not None
+                if gone:
                     name += " (diverged)"
                 if len(pts):
                     ax.plot(pts[:, 0], pts[:, 1], color=c, linewidth=1.6, label=name, zorder=4)
                     ax.plot(pts[0, 0], pts[0, 1], marker="o", color=c, markeredgecolor="black", markersize=6, zorder=5)
-                    ax.plot(pts[-1, 0], pts[-1, 1], marker="X" if left else "s", color=c,
-                            markeredgecolor="black", markersize=7 if left else 5, zorder=5)
+                    ax.plot(pts[-1, 0], pts[-1, 1], marker="X" if gone else "s", color=c,
+                            markeredgecolor="black", markersize=7 if gone else 5, zorder=5)
                 k += 1
         ax.legend(loc="upper right", frameon=True, framealpha=0.85)
     ax.set_xlabel(r"$\theta_1$")

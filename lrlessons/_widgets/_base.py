@@ -20,6 +20,7 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine as _Placeholder
 
 from .. import viz
 
@@ -115,7 +116,7 @@ def optimizer_factories() -> dict[str, Callable]:
 
 #: Learning rates that make a lively but convergent demo on Rosenbrock from (-1.5, 2).
 DEFAULT_LR = {"sgd": 1e-3, "momentum": 5e-4, "nesterov": 5e-4, "adagrad": 0.5, "rmsprop": 0.01, "adam": 0.1,
-              "adamw": 0.1, "nadam": 0.1, "radam": 0.1, "adamax": 0.1, "adadelta": 1.0, "amsgrad": 0.1}
+              "adamw": 0.1, "nadam": 0.1, "radam": 0.01, "adamax": 0.1, "adadelta": 1.0, "amsgrad": 0.1}
 
 # name -> (kind, low, high, step)  kind: "log" (FloatLogSlider) or "lin" (FloatSlider)
 _HP_RANGES = {
@@ -131,8 +132,15 @@ _HP_RANGES = {
 }
 
 
+#: Framework arguments that change nothing the lessons draw (or would silently flip the sign).
+_NO_CONTROL = {"maximize", "foreach", "differentiable", "fused", "capturable", "use_locking", "use_ema", "name",
+               "accumulator_dtype", "mu_dtype"}
+
+
 def hp_control(name: str, default: Any) -> Any:
     """A slider/checkbox for a hyperparameter, or ``None`` when it has no slider (tuples, strings)."""
+    if name in _NO_CONTROL:
+        return None
     style = {"description_width": "110px"}
     layout = W.Layout(width="360px")
     if isinstance(default, (bool, np.bool_)):
@@ -319,10 +327,24 @@ class App:
         self._moving.append(artist)
         return artist
 
+    def clear_figure(self) -> None:
+        """Start a new static layer (constrained layout on for its first draw)."""
+        self.fig.clear()
+        self.fig.set_layout_engine("constrained")
+        self._moving = []
+        self._background = None
+
+    def cache_background(self) -> None:
+        """Draw the static layer and cache it. The layout computed by this draw is then
+        frozen (layout engine off), so later full draws skip constrained layout (~2x cheaper)."""
+        self.canvas.draw()
+        if self.fig.get_layout_engine() is not None and not isinstance(self.fig.get_layout_engine(), _Placeholder):
+            self.fig.set_layout_engine("none")
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+
     def redraw(self) -> None:
         """Full draw of the static layer, cache it, then blit the moving artists."""
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self.cache_background()
         self.blit()
 
     def blit(self) -> None:
@@ -370,6 +392,14 @@ class App:
     # -- static fallback ----------------------------------------------------------------
     def static_figure(self) -> Figure:  # pragma: no cover - overridden
         raise NotImplementedError
+
+
+def drawable(theta: np.ndarray, bounds: Any, diverged: Any) -> tuple[np.ndarray, bool]:
+    """The points of a path to draw: all of a converging run (matplotlib clips what leaves
+    the axes), a diverged run only up to where it leaves the frame (:func:`viz.clip_path`)."""
+    if diverged is not None and diverged is not False:
+        return viz.clip_path(theta, bounds)
+    return np.asarray(theta, dtype=float).reshape(-1, 2), False
 
 
 def contour_background(ax, problem, levels: int = 18) -> None:

@@ -9,7 +9,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import viz
-from ._base import App, DEFAULT_LR, contour_background, fmt_vec, hp_control, resolve_problem, simulate, surface_names
+from ._base import App, DEFAULT_LR, contour_background, drawable, fmt_vec, hp_control, resolve_problem, simulate, surface_names
 
 __all__ = ["FrameworkDiff", "FRAMEWORK_OPTIMIZERS", "build"]
 
@@ -140,8 +140,7 @@ class FrameworkDiff(App):
     # -- view -----------------------------------------------------------------------------
     def reset_view(self) -> None:
         fig = self.fig
-        fig.clear()
-        self._moving = []
+        self.clear_figure()
         self.ax, self.ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
         contour_background(self.ax, self.problem)
         viz._styled(self.ax_loss)
@@ -160,8 +159,7 @@ class FrameworkDiff(App):
             (curve,) = self.ax_loss.plot([], [], color=c, linestyle=ls, linewidth=2.0 - 0.3 * i, label=label)
             self.artists[label] = (self.animated(path), self.animated(curve))
         self.ax_loss.legend(handles=[a[1] for a in self.artists.values()], loc="lower left", frameon=False)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(fig.bbox)
+        self.cache_background()
         self.update()
 
     def update(self) -> None:
@@ -174,7 +172,7 @@ class FrameworkDiff(App):
             if run is None:
                 notes.append(f"{label}: not available")
                 continue
-            pts, left = viz.clip_path(run.theta, self.problem.bounds)
+            pts, left = drawable(run.theta, self.problem.bounds, run.diverged_at)
             path.set_data(pts[:, 0], pts[:, 1])
             curve.set_data(np.arange(len(run.loss)), np.maximum(run.loss - self.fmin, 1e-12))
             if run.diverged_at is not None:

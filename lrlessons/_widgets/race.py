@@ -8,7 +8,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import viz
-from ._base import App, DEFAULT_LR, contour_background, fmt_vec, hp_control, optimizer_factories, resolve_problem, \
+from ._base import App, DEFAULT_LR, contour_background, drawable, fmt_vec, hp_control, optimizer_factories, resolve_problem, \
     simulate, surface_names
 
 __all__ = ["OptimizerRace", "MAIN_HYPERPARAMETER"]
@@ -133,8 +133,7 @@ class OptimizerRace(App):
     def reset_view(self) -> None:
         """New problem or horizon: redraw the static layer with fixed limits, recompute all lanes."""
         fig = self.fig
-        fig.clear()
-        self._moving = []
+        self.clear_figure()
         self.ax, self.ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
         contour_background(self.ax, self.problem)
         viz._styled(self.ax_loss)
@@ -154,8 +153,7 @@ class OptimizerRace(App):
             for a in (lane.path, lane.end, lane.curve):
                 self.animated(a)
         self.ax_loss.legend(handles=[l.curve for l in self.lanes], loc="lower left", frameon=False, ncols=2)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(fig.bbox)
+        self.cache_background()
         for lane in self.lanes:
             self._set_lane_artists(lane)
         self._update_status()
@@ -168,7 +166,7 @@ class OptimizerRace(App):
         if not on:
             return
         run = self.compute(lane)
-        pts, left = viz.clip_path(run.theta, self.problem.bounds)
+        pts, left = drawable(run.theta, self.problem.bounds, run.diverged_at)
         lane.path.set_data(pts[:, 0], pts[:, 1])
         if len(pts):
             lane.end.set_data(pts[-1:, 0], pts[-1:, 1])
@@ -188,16 +186,13 @@ class OptimizerRace(App):
         run = lane.run
         if run.diverged_at is not None:
             return f"{lane.name}: diverged at step {run.diverged_at}"
-        pts, left = viz.clip_path(run.theta, self.problem.bounds)
-        if left:
-            return f"{lane.name}: left the frame at step {len(pts) - 1}"
         return f"{lane.name}: f − f* = {fmt_vec(run.loss[-1] - self.fmin)} after {len(run.theta) - 1} steps"
 
     def _update_status(self) -> None:
         parts = []
         for lane in self.lanes:
             text = self.describe(lane)
-            bad = "diverged" in text or "left the frame" in text
+            bad = "diverged" in text
             style = "color:#D55E00;font-weight:bold" if bad else "color:#333"
             parts.append(f'<span style="{style}"><span style="color:{lane.color}">■</span> {text}</span>')
         self.status.value = " &nbsp; ".join(parts)

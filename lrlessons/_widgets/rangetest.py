@@ -78,8 +78,7 @@ class RangeTest(App):
     def update(self) -> None:
         self.result = res = self.compute()
         fig = self.fig
-        fig.clear()
-        self._moving = []
+        self.clear_figure()
         ax = fig.subplots()
         self._draw(ax, res)
         lo, hi = res.lr_range

@@ -256,28 +256,61 @@ class ScheduleExplorer(App):
     def values(self) -> np.ndarray:
         return np.asarray(self.schedule(np.arange(int(self.steps_slider.value))), dtype=float)
 
+    def _ensure_axes(self) -> None:
+        """One persistent axis; its layout is computed once, later changes only move data."""
+        if getattr(self, "ax", None) is not None:
+            return
+        from matplotlib.ticker import FuncFormatter
+
+        self.clear_figure()
+        self.ax = self.fig.subplots()
+        viz._styled(self.ax)
+        c = viz.color(0)
+        (self.curve,) = self.ax.plot([], [], color=c, linewidth=1.8, label="schedule")
+        (self.marks,) = self.ax.plot([], [], linestyle="none", marker="o", markersize=4, color=c,
+                                     markeredgecolor="white", zorder=5)
+        (self.marker,) = self.ax.plot([], [], marker="o", markersize=8, color=viz.color(3), markeredgecolor="black")
+        self.animated(self.marker)
+        self.ax.set_xlabel(r"step $t$")
+        self.ax.set_ylabel(r"learning rate $\eta(t)$")
+        self._linear_formatter = FuncFormatter(lambda x, _: f"{x:.3g}")
+        self.ax.yaxis.set_major_formatter(self._linear_formatter)
+        self.legend = self.ax.legend(loc="upper right", frameon=False)
+
     def replot(self) -> None:
         if self.schedule is None:
             return
-        fig = self.fig
-        fig.clear()
-        self._moving = []
-        self.ax = fig.subplots()
         steps = int(self.steps_slider.value)
         with np.errstate(all="ignore"):
             v = self.values()
+        if v.ndim > 1:                                      # a batched schedule: its first run
+            v = v.reshape(-1, v.shape[-1])[0]
         if not np.all(np.isfinite(v)):
             raise ValueError("This schedule gives non-finite learning rates for these arguments.")
-        if self.log.value and np.any(v <= 0):
+        log = bool(self.log.value)
+        if log and np.any(v <= 0):
             self.log.value = False
             raise ValueError("Log scale needs positive learning rates; this schedule reaches 0 (log scale switched off).")
-        viz.plot_schedules({self.menu.value.split(": ", 1)[-1].split("  [")[0]: self.schedule}, steps=steps, log=bool(self.log.value), ax=self.ax)
-        (self.marker,) = self.ax.plot([], [], marker="o", markersize=8, color=viz.color(3), markeredgecolor="black")
-        self.animated(self.marker)
+        self._ensure_axes()
+        t = np.arange(steps)
+        self.curve.set_data(t, v)
+        marks = viz._boundaries(self.schedule, v)
+        marks = marks[(marks >= 0) & (marks < steps)].astype(int)
+        self.marks.set_data(marks, v[marks])
+        self.legend.get_texts()[0].set_text(self.menu.value.split(": ", 1)[-1].split("  [")[0][:60])
+        self.ax.set_xlim(0, max(steps - 1, 1))
+        lo, hi = float(v.min()), float(v.max())
+        if log:
+            self.ax.set_yscale("log")
+            self.ax.set_ylim(lo / 1.5, hi * 1.5 if hi > lo else lo * 3)
+        else:
+            self.ax.set_yscale("linear")
+            self.ax.yaxis.set_major_formatter(self._linear_formatter)
+            span = hi - min(lo, 0.0)
+            self.ax.set_ylim(min(lo, 0.0) - 0.03 * span, hi + 0.08 * span if span > 0 else hi + 1e-3)
         self.repr_html.value = f"<code>{_esc(repr(self.schedule))}</code>"
         self._curve = v
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(fig.bbox)
+        self.cache_background()
         self.show_value()
 
     def value_at(self, t: int) -> float:

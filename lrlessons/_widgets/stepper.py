@@ -32,8 +32,13 @@ def _factory_for(optimizer: Any, factories: dict) -> tuple[str, Any, dict]:
         from .. import optimizers as core
 
         factory = getattr(core, name, None)
-        if factory is None:
-            raise ValueError(f"The 'optimizer' parameter of equation_stepper: no core factory named {name!r} to rebuild it from.")
+        if factory is None:                       # e.g. a framework optimizer: shown as built, no sliders
+            fixed = optimizer
+
+            def factory():
+                return fixed
+            factories[name] = factory
+            return name, factory, {}
         kw = {k: v for k, v in optimizer.hyperparameters.items() if not callable(v)}
         return name, factory, kw
     raise TypeError(f"The 'optimizer' parameter of equation_stepper must be a name, a factory or an Optimizer. Got {optimizer!r} instead.")
@@ -179,34 +184,42 @@ class EquationStepper(App):
         self.step_slider.value = 0
 
     # -- view -----------------------------------------------------------------------------
-    def _draw_static(self) -> None:
-        fig = self.fig
-        fig.clear()
-        self._moving = []
-        self.ax, self.ax_loss = fig.subplots(1, 2, width_ratios=[1.15, 1])
+    def _build_figure(self) -> None:
+        """Axes, contour and artists for the current problem (done again only when it changes)."""
+        self.clear_figure()
+        self.ax, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1.15, 1])
         contour_background(self.ax, self.problem, levels=16)
         viz._styled(self.ax_loss)
-        run = self.run
-        th = run.theta
         c = viz.color(0)
-        self.ax.plot(th[:, 0], th[:, 1], color=c, alpha=0.25, linewidth=1)
+        (self.whole,) = self.ax.plot([], [], color=c, alpha=0.3, linewidth=1)
         (self.trail,) = self.ax.plot([], [], color=c, linewidth=1.8)
         (self.point,) = self.ax.plot([], [], marker="o", color=c, markeredgecolor="black", markersize=8)
         self.animated(self.trail)
         self.animated(self.point)
-        fmin = getattr(self.problem, "minimum_loss", None) or 0.0
-        y = np.maximum(run.loss - fmin, 1e-16)
-        self.ax_loss.plot(np.arange(len(y)), y, color=c, linewidth=1.5)
+        (self.loss_curve,) = self.ax_loss.plot([], [], color=c, linewidth=1.5)
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_xlim(0, self.steps)
         self.ax_loss.set_xlabel(r"step $t$")
         self.ax_loss.set_ylabel(r"$f(\theta_t) - f^*$")
-        self._loss_y = y
         (self.loss_point,) = self.ax_loss.plot([], [], marker="o", color=c, markeredgecolor="black", markersize=7)
         self.animated(self.loss_point)
+        self._figure_problem = self.problem
+
+    def _draw_static(self) -> None:
+        """The static layer for the current run: the whole path (faint) and the loss curve."""
+        if getattr(self, "_figure_problem", None) is not self.problem:
+            self._build_figure()
+        run = self.run
+        pts, _ = viz.clip_path(run.theta, self.problem.bounds) if run.diverged_at is not None else (run.theta, False)
+        self.whole.set_data(pts[:, 0], pts[:, 1])
+        fmin = getattr(self.problem, "minimum_loss", None) or 0.0
+        y = np.maximum(run.loss - fmin, 1e-16)
+        self.loss_curve.set_data(np.arange(len(y)), y)
+        lo, hi = float(np.min(y)), float(np.max(y))
+        self.ax_loss.set_ylim(lo / 2, hi * 2 if hi > lo else lo * 10)
+        self._loss_y = y
         self.ax.set_title(short_name(self.optimizer), fontsize=10)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self.cache_background()
 
     def values(self, t: int | None = None) -> dict[str, np.ndarray]:
         """Field -> value of update ``t`` (1-based; the run's trace at index ``t - 1``)."""
@@ -246,7 +259,10 @@ class EquationStepper(App):
         run = self.run
         n_done = len(run.theta) - 1
         k = min(t, n_done)
-        self.trail.set_data(run.theta[: k + 1, 0], run.theta[: k + 1, 1])
+        trail = run.theta[: k + 1]
+        if run.diverged_at is not None:
+            trail = viz.clip_path(trail, self.problem.bounds)[0]
+        self.trail.set_data(trail[:, 0], trail[:, 1])
         self.point.set_data(run.theta[k : k + 1, 0], run.theta[k : k + 1, 1])
         self.loss_point.set_data([k], [self._loss_y[k]])
         self.equations_html.value = self.equations_markup()

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .. import viz
-from ._base import App, contour_background, fmt_vec
+from ._base import App, contour_background, drawable, fmt_vec
 
 __all__ = ["SweepExplorer", "PRESETS", "Grid"]
 
@@ -168,8 +168,7 @@ class SweepExplorer(App):
     def redraw_all(self) -> None:
         g = self.grid
         fig = self.fig
-        fig.clear()
-        self._moving = []
+        self.clear_figure()
         self.ax_map, self.ax_path = fig.subplots(1, 2, width_ratios=[1.25, 1])
         steps_metric = self.metric.value == "steps to tol"
         viz.plot_heatmap(self.values(), g.cols, g.rows, diverged=g.diverged, xlabel=g.col_name, ylabel=g.row_name,
@@ -186,8 +185,7 @@ class SweepExplorer(App):
         (self.end,) = self.ax_path.plot([], [], marker="o", color=viz.color(0), markeredgecolor="black", markersize=6)
         self.animated(self.path)
         self.animated(self.end)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(fig.bbox)
+        self.cache_background()
         self.show_cell()
 
     def show_cell(self) -> None:
@@ -196,7 +194,7 @@ class SweepExplorer(App):
         xe, ye = self._edges_xy
         self.cell.set_bounds(xe[j], ye[i], xe[j + 1] - xe[j], ye[i + 1] - ye[i])
         p = g.theta(i, j)
-        pts, left = viz.clip_path(p, self.problem.bounds)
+        pts, left = drawable(p, self.problem.bounds, bool(g.diverged[i, j]) or None)
         self.path.set_data(pts[:, 0], pts[:, 1])
         self.end.set_data(pts[-1:, 0], pts[-1:, 1])
         self.end.set_marker("X" if left or g.diverged[i, j] else "o")
