@@ -196,6 +196,7 @@ def test_names_positional_arguments_and_schedules():
     (lambda: pytorch.SGD(momentum=0.9, nesterov=True, dampening=0.1), ValueError, "'dampening'"),
     (lambda: pytorch.SGD(nesterov=True), ValueError, "'momentum' parameter of pytorch.SGD must be in (0, 1)"),
     (lambda: pytorch.Adam(maximize=True), ValueError, "'maximize'"),
+    (lambda: pytorch.SGD(momentum=[0.0, 0.9], dampening=0.5), ValueError, "nonzero in every run"),
     (lambda: keras.SGD(clipnorm=1.0), ValueError, "'clipnorm'"),
     (lambda: keras.Adam(use_ema=True), ValueError, "'use_ema'"),
     (lambda: keras.AdamW(weight_decay=None), ValueError, "'weight_decay'"),

@@ -61,6 +61,10 @@ def SGD(lr: Any = 1e-3, momentum: Any = 0, dampening: Any = 0, weight_decay: Any
     _no_maximize("pytorch.SGD", maximize)
     if not nesterov and not np.any(np.asarray(momentum) != 0):  # no buffer at all (dampening unused)
         return framework_optimizer("pytorch.SGD", sgd, lr=lr, weight_decay=weight_decay)
+    if np.any(np.asarray(dampening) != 0) and not np.all(np.asarray(momentum) != 0):
+        raise ValueError("The 'momentum' parameter of pytorch.SGD must be nonzero in every run when dampening "
+                         "is used (PyTorch skips the buffer, and so the dampening, where momentum == 0). "
+                         f"Got {momentum!r} instead.")
     return framework_optimizer("pytorch.SGD", _momentum, lr=lr, momentum=momentum, dampening=dampening,
                                weight_decay=weight_decay, nesterov=nesterov)
 
