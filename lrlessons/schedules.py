@@ -13,6 +13,24 @@ out of order, is harmless.
 Every schedule is a frozen dataclass whose ``repr`` shows its arguments, so a notebook can
 print it and nbval compares the same text every run.
 
+Where the frameworks disagree about the "same" schedule, a documented keyword chooses, and
+``lrlessons.frameworks`` only picks its value:
+
+============================  =========================================  ==============================
+question                      keyword                                    who does what
+============================  =========================================  ==============================
+step at a boundary            ``piecewise_constant(closed=...)``         ``"right"``: TF1/Keras change
+                                                                         at b+1; ``"left"``: PyTorch,
+                                                                         optax, OD API change at b
+cosine past ``decay_steps``   ``cosine_decay(periodic=...)``             clamp (TF, Keras, optax) or
+                                                                         rise again (PyTorch)
+polynomial ``cycle``          ``polynomial_decay(cycle=...)``            TF/Keras stretch to the next
+                                                                         multiple; optax/PyTorch hold
+one-cycle after the end       ``one_cycle(past_end=...)``                hold, or PyTorch (value at T,
+                                                                         error past it)
+cosine shape                  ``cosine_decay(exponent=...)``             optax's exponent (1 elsewhere)
+============================  =========================================  ==============================
+
 >>> s = exponential_decay(0.1, decay_steps=1000, decay_rate=0.96, staircase=True)
 >>> [f"{float(v):.4f}" for v in s([0, 999, 1000, 2500])]
 ['0.1000', '0.1000', '0.0960', '0.0922']

@@ -7,6 +7,11 @@ passed to an optimizer as its learning rate. Sources: tensorflow/tensorflow
 ``python/keras/optimizer_v2/legacy_learning_rate_decay.py`` (re-exported by
 ``python/training/learning_rate_decay.py``); formulas in ``shared/reference/frameworks.md`` §1.
 
+Values here are float64. TF computes in the dtype of ``learning_rate`` (float32 for a Python
+float), except that ``cosine_decay``, ``cosine_decay_restarts`` and ``linear_cosine_decay``
+multiply by a float32 ``constant(math.pi)`` and so only run in float32: expect agreement to
+about 1e-6 with real TF there, 1e-12 elsewhere when TF is given float64 inputs.
+
 >>> lr = exponential_decay(0.1, None, 1000, 0.96, staircase=True)   # the article's schedule
 >>> lr
 ExponentialDecay(learning_rate=0.1, decay_steps=1000, decay_rate=0.96, staircase=True)
