@@ -31,7 +31,10 @@ API summary
 
 Batching: when a hyperparameter of the optimizer (or ``lr``) is a ``(B,)`` array, a ``(d,)``
 start is tiled to ``(B, d)`` and the B runs share one vectorized loop; row ``i`` equals the run
-with the ``i``-th settings.
+with the ``i``-th settings, bit for bit.
+
+``lrlessons.run`` is the function :func:`run`; once this module has been imported it may be
+the module instead (Python sets the package attribute), which is callable and calls :func:`run`.
 
 Divergence: update ``k`` (1-based) is rejected for a row whose new loss is non-finite or
 exceeds ``divergence_threshold × max(|loss[0]|, 1)``, or whose parameters or gradient are
