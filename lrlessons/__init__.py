@@ -7,15 +7,13 @@ only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are import
 from importlib import import_module as _import_module
 
 from . import optimizers, schedules
+from .run import Trajectory, run, sweep  # eager: `lrlessons.run` must be the function, never the module
 
 __version__ = "0.1.0"
 
 _LAZY = {
     # name: (module, attribute or None for the module itself)
     "create_learning_rate": ("lrlessons.config", "create_learning_rate"),
-    "run": ("lrlessons.run", "run"),
-    "sweep": ("lrlessons.run", "sweep"),
-    "Trajectory": ("lrlessons.run", "Trajectory"),
     "problems": ("lrlessons.problems", None),
     "theory": ("lrlessons.theory", None),
     "frameworks": ("lrlessons.frameworks", None),
@@ -24,7 +22,7 @@ _LAZY = {
     "widgets": ("lrlessons.widgets", None),
 }
 
-__all__ = ["optimizers", "schedules", "__version__", *_LAZY]
+__all__ = ["optimizers", "schedules", "run", "sweep", "Trajectory", "__version__", *_LAZY]
 
 
 def __getattr__(name):
