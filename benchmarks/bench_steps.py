@@ -162,8 +162,8 @@ def bench_size(kind: str, n: int, dtype, bandwidth: float, quick: bool) -> dict:
         repeats = 3 if quick else 7
         target = 0.02
     else:
-        repeats = 9 if quick else 21
-        target = 0.005
+        repeats = 15 if quick else 41
+        target = 0.002
     times = bc.interleaved(cases, repeats=repeats, number=1 if target == 0 else None, target=target or 0.02,
                            clock=CLOCKS[CLOCK])
     floor = TRAFFIC[kind] * n * np.dtype(dtype).itemsize / bandwidth
