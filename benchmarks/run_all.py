@@ -35,7 +35,7 @@ import _common as bc  # noqa: E402
 
 EXPECTED = ["bench_steps.py", "bench_sweep.py", "bench_widgets.py", "bench_lessons.py", "bench_import.py"]
 TORCH_SCRIPTS = {"bench_steps.py", "bench_sweep.py"}
-QUICK_FLAGS = {"bench_steps.py": ["--quick"], "bench_import.py": ["--runs", "3"]}
+QUICK_FLAGS = {"bench_steps.py": ["--quick"], "bench_import.py": ["--runs", "3"], "bench_widgets.py": ["--repeats", "5"]}
 NOTES_START, NOTES_END = "<!-- notes -->", "<!-- /notes -->"
 TIMEOUT = 900
 
