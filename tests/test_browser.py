@@ -1,8 +1,9 @@
 """Every notebook, run in real JupyterLab in a real browser (Debian's Chromium).
 
 One JupyterLab server (127.0.0.1, a free port, a temporary config) and one headless
-Chromium serve all notebooks. The notebooks are *copied* to a temporary folder first, so
-nothing the browser does (autosave, checkpoints) can touch the repository. For each
+Chromium serve all notebooks. The server sees a mirror of the repository in a temporary
+folder whose ``notebooks/`` is a *copy*, so nothing the browser does (autosave is off
+anyway, checkpoints) can touch the committed notebooks. For each
 ``notebooks/*.ipynb`` the test opens it, runs all cells, and asserts:
 
 * every code cell ran (an execution count each) with no error output and no traceback on
@@ -45,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHROMIUM = os.environ.get("LRLESSONS_CHROMIUM", "/usr/bin/chromium")
 REQUIRE = os.environ.get("LRLESSONS_REQUIRE_BROWSER") == "1"
-RUN_TIMEOUT_MS = 240_000  # a whole notebook; lessons take seconds
+RUN_TIMEOUT_MS = 180_000  # a whole notebook; lessons take seconds
 WIDGET_TIMEOUT_MS = 30_000
 
 CONFIG = """\
@@ -109,8 +110,14 @@ def lab(workdir):
         import jupyterlab.galata  # noqa: F401
     except ImportError as exc:
         unavailable(f"{exc.name} is not installed (pip install -e '.[test]')")
-    root = workdir / "notebooks"
-    shutil.copytree(ROOT / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    # The served tree mirrors the repository (lessons may read ../tests/fixtures): notebooks/
+    # is a copy, everything else a symbolic link.
+    root = workdir / "repo"
+    root.mkdir()
+    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for entry in ROOT.iterdir():
+        if entry.name not in {"notebooks", ".git"} and not entry.name.startswith(".venv"):
+            (root / entry.name).symlink_to(entry)
     server = workdir / "server"
     for name, value in SETTINGS.items():
         path = server / "settings" / name
@@ -172,6 +179,7 @@ def page(lab):
             page.wait_for_function("window.jupyterapp && window.jupyterapp.started", timeout=90_000)
             page.evaluate("window.jupyterapp.started")
             page.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
+            page.evaluate("window.jupyterapp.shell.collapseLeft()")  # more room for the screenshots
             print(f"Chromium showed JupyterLab after {time.monotonic() - started:.1f} s")
             yield page
         finally:
@@ -199,13 +207,17 @@ RUN_ALL = """async () => {
   await app.commands.execute('notebook:run-all-cells');
 }"""
 
-# All non-empty code cells have a count and the kernel is idle.
-DONE = """() => {
+# 'running' while a cell is queued or running; 'done' when every non-empty code cell has a
+# count; 'stopped' when run-all stopped at an error (the error is reported from the outputs).
+STATUS = """() => {
   const panel = window.lrlPanel;
   const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-  if (!kernel || kernel.status !== 'idle') return false;
-  return panel.content.widgets.every(c => c.model.type !== 'code' || !c.model.sharedModel.getSource().trim()
-      || (c.model.executionCount !== null && !c.node.querySelector('.jp-InputArea-prompt')?.textContent.includes('*')));
+  if (!kernel || kernel.status !== 'idle') return 'running';
+  const code = panel.content.widgets.filter(c => c.model.type === 'code' && c.model.sharedModel.getSource().trim());
+  if (code.some(c => (c.node.querySelector('.jp-InputArea-prompt')?.textContent || '').includes('*'))) return 'running';
+  if (code.every(c => c.model.executionCount !== null)) return 'done';
+  const failed = code.some(c => c.model.outputs.toJSON().some(o => o.output_type === 'error'));
+  return failed ? 'stopped' : 'running';
 }"""
 
 # Per cell: source, outputs (as stored in the notebook) and a data attribute for locators.
@@ -296,17 +308,20 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_runs_in_jupyterlab(page, workdir, notebook):
+    shots, stem = workdir, notebook.stem
     page.problems.clear()
     try:
-        page.evaluate(OPEN, notebook.name)
+        page.evaluate(OPEN, f"notebooks/{notebook.name}")
         page.wait_for_function(KERNEL_IDLE, timeout=90_000)
         page.wait_for_timeout(1_500)  # JupyterLab settles after the kernel first goes idle (jupyter.md 4)
         page.wait_for_function(KERNEL_IDLE, timeout=90_000)
         page.problems.clear()  # stale widget views of a freshly opened notebook are not errors
         page.evaluate(RUN_ALL)
-        page.wait_for_function(DONE, timeout=RUN_TIMEOUT_MS, polling=250)
+        page.wait_for_function(f"() => ({STATUS})() !== 'running'", timeout=RUN_TIMEOUT_MS, polling=250)
         cells = page.evaluate(CELLS)
+        unrun = [c["index"] for c in cells if c["type"] == "code" and c["source"].strip() and c["count"] is None]
         assert not error_outputs(cells), error_outputs(cells)
+        assert not unrun, f"cells {unrun} did not run"
 
         has_views = any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
                         for c in cells for o in c["outputs"])
@@ -322,7 +337,6 @@ def test_notebook_runs_in_jupyterlab(page, workdir, notebook):
             if notebook_el.locator(".widget-htmlmath").count():
                 assert notebook_el.locator(".widget-htmlmath mjx-container").count(), "HTMLMath not typeset"
 
-        shots, stem = workdir, notebook.stem
         race = widget_root(page, ".lrl-race", "optimizer_race(", cells)
         if race:
             check_race(page, *race, shots, stem)
@@ -337,8 +351,9 @@ def test_notebook_runs_in_jupyterlab(page, workdir, notebook):
         relevant = [p for p in page.problems if "favicon" not in p]
         assert not relevant, relevant
 
-        first = race[0] if race else stepper[0] if stepper else None
-        if first is not None:
+        # The screenshot shows the first widget (the race, the stepper, else any).
+        first = race[0] if race else stepper[0] if stepper else page.locator(".jp-Notebook .jupyter-widgets").first
+        if first.count():
             first.scroll_into_view_if_needed()
         page.screenshot(path=str(workdir / f"{stem}.png"))
     except BaseException:

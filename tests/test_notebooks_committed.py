@@ -77,9 +77,10 @@ def problems(path: Path) -> list[str]:
     counts = [c.execution_count for _, c in ran]
     if not ran:
         found.append("no code cell")
-    for i, c in ran:
-        if c.execution_count is None:
-            found.append(f"cell {i}: not executed (execution_count is null)")
+    unrun = [i for i, c in ran if c.execution_count is None]
+    if unrun:
+        more = f" and {len(unrun) - 5} more" if len(unrun) > 5 else ""
+        found.append(f"cell {', '.join(map(str, unrun[:5]))}{more}: not executed (execution_count is null)")
     if None not in counts and counts != list(range(1, len(ran) + 1)):
         found.append(f"execution counts {counts} are not 1..{len(ran)}: not run top to bottom in a fresh kernel")
     for i, c in code:
