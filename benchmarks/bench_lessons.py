@@ -67,6 +67,7 @@ def main(argv=None) -> int:
     proc = subprocess.run(pytest_cmd(notebooks, True), cwd=ROOT, capture_output=True, text=True)
     suite = time.perf_counter() - t0
     per_nb: dict[str, float] = defaultdict(float)
+    setup: dict[str, float] = defaultdict(float)
     cells: dict[str, int] = defaultdict(int)
     for line in proc.stdout.splitlines():
         m = DURATION.match(line)
@@ -74,6 +75,8 @@ def main(argv=None) -> int:
             per_nb[m.group(3)] += float(m.group(1))
             if m.group(2) == "call":
                 cells[m.group(3)] += 1
+            elif m.group(2) == "setup":
+                setup[m.group(3)] += float(m.group(1))
 
     each: dict[str, tuple[float, str]] = {}
     if args.each:
@@ -84,15 +87,22 @@ def main(argv=None) -> int:
 
     rows = []
     for nb in notebooks:
-        row = [Path(nb).name, str(cells.get(nb, "?")), bc.fmt_time(per_nb[nb]) if nb in per_nb else "n/a"]
+        row = [Path(nb).name, str(cells.get(nb, "?")), bc.fmt_time(per_nb[nb]) if nb in per_nb else "n/a",
+               bc.fmt_time(setup[nb]) if nb in setup else "n/a"]
         if args.each:
             row += [bc.fmt_time(each[nb][0]), each[nb][1]]
         rows.append(row)
-    rows.append(["**whole suite (one pytest, wall)**", str(sum(cells.values())), f"**{bc.fmt_time(suite)}**"]
-                + (["", ""] if args.each else []))
-    headers = ["notebook", "cells", "time in suite"] + (["alone (own pytest)", "status"] if args.each else [])
+    rows.append(["**whole suite (one pytest, wall)**", str(sum(cells.values())), f"**{bc.fmt_time(suite)}**",
+                 bc.fmt_time(sum(setup.values()))] + (["", ""] if args.each else []))
+    headers = (["notebook", "cells", "time in suite", "of which kernel start (setup)"]
+               + (["alone (own pytest)", "status"] if args.each else []))
     print(bc.markdown_table(headers, rows))
     print()
+    m = re.search(r" in ([0-9.]+)s", summary_line(proc.stdout))
+    if m:
+        session = float(m.group(1))
+        print(f"pytest's own session time {bc.fmt_time(session)}; start-up, imports and collection before "
+              f"it {bc.fmt_time(suite - session)}.")
     status = "passed" if proc.returncode == 0 else f"FAILED (exit {proc.returncode})"
     print(f"suite: {summary_line(proc.stdout)} — {status}; target < {TARGET:.0f} s: "
           f"{'met' if suite < TARGET else 'NOT met'}.")
@@ -105,7 +115,8 @@ def main(argv=None) -> int:
         print("slowest: " + ", ".join(f"{Path(k).name} {bc.fmt_time(v)}" for k, v in slowest))
         print()
     bc.result("lessons.count", len(notebooks))
-    bc.result("lessons.suite_s", suite, unit="s", passed=proc.returncode == 0)
+    bc.result("lessons.suite_s", suite, unit="s", passed=proc.returncode == 0,
+              kernel_start_s=sum(setup.values()))
     for nb, t in per_nb.items():
         bc.result(f"lessons.{Path(nb).stem}_s", t, unit="s")
     return 0
