@@ -215,12 +215,7 @@ def simulate(opt: Any, problem: Any, steps: int, theta0: Any = None, keep_trace:
             if k:
                 g = grad(theta)
             lr = resolve(state)
-            new, state, tr = apply(theta, g, state, lr)
-            m = np.abs(new).max()
-            if not m <= scale:                       # also catches NaN
-                diverged = k + 1
-                break
-            theta = new
+            theta, state, tr = apply(theta, g, state, lr)
             thetas.append(theta)
             if keep_trace:
                 traces.append(tr)
@@ -228,7 +223,8 @@ def simulate(opt: Any, problem: Any, steps: int, theta0: Any = None, keep_trace:
                 grads.append(g)
         thetas = np.array(thetas)
         losses = np.asarray(problem.loss(thetas), dtype=float)
-    bad = ~np.isfinite(losses)
+        # divergence, checked once for the whole run: non-finite, or |θ| beyond 1e6 x the frame
+        bad = ~np.isfinite(losses) | ~(np.abs(thetas).max(axis=-1) <= scale)
     if bad.any():
         cut = int(np.argmax(bad))
         diverged = cut

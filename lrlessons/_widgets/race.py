@@ -117,17 +117,16 @@ class OptimizerRace(App):
 
     # -- model ----------------------------------------------------------------------------
     def compute(self, lane: Lane):
-        """The lane's run (cached by its settings)."""
+        """The lane's run at its current settings (``opt.apply`` hot path; cached by settings,
+        so returning a slider to an earlier position costs only the redraw)."""
         key = lane.key(self.problem, self.steps)
-        run = self._cache.get(key)
-        if run is None:
-            opt = lane.factory(**lane.kwargs())
-            run = simulate(opt, self.problem, self.steps, keep_trace=False)
+        path = self._cache.get(key)
+        if path is None:
             if len(self._cache) > 512:
                 self._cache.clear()
-            self._cache[key] = run
-        lane.run = run
-        return run
+            path = self._cache[key] = simulate(lane.factory(**lane.kwargs()), self.problem, self.steps, keep_trace=False)
+        lane.run = path
+        return path
 
     # -- view -----------------------------------------------------------------------------
     def reset_view(self) -> None:
