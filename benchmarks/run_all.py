@@ -51,6 +51,8 @@ def has_module(python: str, module: str) -> bool:
 
 def run_script(path: Path, python: str, extra: list[str]) -> dict:
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+    # this checkout first on the path, so a fresh clone works without installing lrlessons
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     t0 = time.perf_counter()
     try:
         proc = subprocess.run([python, str(path), *extra], cwd=ROOT, capture_output=True, text=True,
