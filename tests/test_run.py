@@ -75,6 +75,30 @@ def test_batched_run_equals_separate_runs_bit_for_bit(factory, hp):
             assert np.array_equal(np.broadcast_to(a, traj.trace.delta.shape)[:, i], np.broadcast_to(b, single.trace.delta.shape))
 
 
+@pytest.mark.parametrize("factory, fixed", [
+    (optimizers.adam, {}), (optimizers.adam, {"epsilon_hat": True, "amsgrad": True}),
+    (optimizers.adamax, {}), (optimizers.nadam, {}), (optimizers.nadam, {"momentum_schedule": "none"}),
+    (optimizers.radam, {}), (optimizers.radam, {"epsilon_hat": False}),
+    (optimizers.rmsprop, {"bias_correction": True, "centered": True}),
+])
+def test_grid_sweep_rows_equal_single_runs_bit_for_bit(factory, fixed):
+    # A 12 x 8 grid repeats each beta 12 times: the batched path pads hyperparameters to the
+    # full (B, 2) shape and computes beta**t once per distinct value; rows must not change.
+    beta = "decay" if factory is optimizers.rmsprop else "beta2" if factory is optimizers.adamax else "beta1"
+    lrs, betas = np.geomspace(1e-3, 0.3, 12), np.linspace(0.0, 0.95, 8)
+    res = sweep(factory, problems.rosenbrock(), 40, grid={"lr": lrs, beta: betas}, fixed=fixed, record_trace=True)
+    assert res.trajectory.theta_last.shape == (96, 2)
+    for i, j in [(0, 0), (3, 7), (11, 2), (7, 5)]:
+        single = run(factory(lr=lrs[i], **{beta: betas[j]}, **fixed), problems.rosenbrock(), 40)
+        row = i * 8 + j
+        assert np.array_equal(res.trajectory.loss[:, row], single.loss)
+        assert np.array_equal(res.trajectory.theta_last[row], single.theta_last)
+        for name, a, b in zip(single.trace._fields, res.trajectory.trace, single.trace):
+            a = np.asarray(a).reshape(40, 1) if np.ndim(a) == 1 else np.asarray(a)[:, row]  # (40,): shared by all runs
+            b = np.asarray(b).reshape(40, -1)                                # (40,): a scalar per step
+            assert np.array_equal(np.broadcast_to(a, (40, 2)), np.broadcast_to(b, (40, 2)), equal_nan=True), name
+
+
 def test_explicit_lr_and_theta0_batches():
     p = problems.quadratic()
     traj = run(optimizers.sgd(lr=0.1), p, 5, lr=np.array([0.1, 0.2, 0.3]))

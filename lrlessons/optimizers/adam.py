@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_choice, check_interval, suggest_keywords
-from ._optimizer import Optimizer, is_active, trace, weight_decay_lines, weight_decay_step, zeros_like_float
+from ._optimizer import Optimizer, is_active, power, trace, weight_decay_lines, weight_decay_step, zeros_like_float
 
 __all__ = ["adam", "update", "init", "equations", "State"]
 
@@ -80,11 +80,11 @@ def update(theta, grad, state, lr, beta1, beta2, eps, amsgrad=False, weight_deca
     if amsgrad and amsgrad_on == "raw":
         v_max = fields["v_max"] = np.maximum(state.v_max, v)  # v^max_t = max(v^max_{t-1}, v_t)
     if epsilon_hat:
-        lr_t = fields["lr_t"] = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)  # α'_t = α √(1-β₂ᵗ) / (1-β₁ᵗ)
+        lr_t = fields["lr_t"] = lr * np.sqrt(1 - power(beta2, t)) / (1 - power(beta1, t))  # α'_t = α √(1-β₂ᵗ) / (1-β₁ᵗ)
         delta = -lr_t * m / (np.sqrt(v if v_max is None else v_max) + eps)  # Δθ_t = -α'_t m_t / (√v_t + ε̂)
     else:
-        m_hat = fields["m_hat"] = m / (1 - beta1**t)           # m̂_t = m_t / (1-β₁ᵗ)
-        v_hat = fields["v_hat"] = (v if v_max is None else v_max) / (1 - beta2**t)  # v̂_t = v_t / (1-β₂ᵗ)
+        m_hat = fields["m_hat"] = m / (1 - power(beta1, t))     # m̂_t = m_t / (1-β₁ᵗ)
+        v_hat = fields["v_hat"] = (v if v_max is None else v_max) / (1 - power(beta2, t))  # v̂_t = v_t / (1-β₂ᵗ)
         if amsgrad and amsgrad_on == "corrected":
             v_hat = v_max = fields["v_max"] = np.maximum(state.v_max, v_hat)  # v̂^max_t = max(v̂^max_{t-1}, v̂_t)
         delta = -lr * m_hat / (np.sqrt(v_hat + eps_root) + eps)  # Δθ_t = -α m̂_t / (√(v̂_t + ε_root) + ε)

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from ._optimizer import Optimizer, is_active, trace, weight_decay_lines, weight_decay_step, zeros_like_float
+from ._optimizer import Optimizer, is_active, power, trace, weight_decay_lines, weight_decay_step, zeros_like_float
 
 __all__ = ["adamax", "update", "init", "equations", "State"]
 
@@ -50,7 +50,7 @@ def update(theta, grad, state, lr, beta1, beta2, eps, eps_in_max=True, weight_de
         u = np.maximum(beta2 * state.u, np.abs(g) + eps)  # u_t = max(β₂ u_{t-1}, |g_t| + ε)
     else:
         u = np.maximum(beta2 * state.u, np.abs(g))       # u_t = max(β₂ u_{t-1}, |g_t|)
-    m_hat = m / (1 - beta1**t)                           # m̂_t = m_t / (1-β₁ᵗ)
+    m_hat = m / (1 - power(beta1, t))                    # m̂_t = m_t / (1-β₁ᵗ)
     delta = -lr * m_hat / (u if eps_in_max else u + eps)  # Δθ_t = -α m̂_t / u_t   (or / (u_t + ε))
     if d is not None:
         delta = delta + d                                # (+ d_t)

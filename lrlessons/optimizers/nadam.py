@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_choice, check_interval, suggest_keywords
-from ._optimizer import Optimizer, is_active, trace, weight_decay_lines, weight_decay_step, zeros_like_float
+from ._optimizer import Optimizer, is_active, power, trace, weight_decay_lines, weight_decay_step, zeros_like_float
 
 __all__ = ["nadam", "update", "init", "equations", "State"]
 
@@ -68,9 +68,9 @@ def update(theta, grad, state, lr, beta1, beta2, eps, momentum_decay, momentum_s
     if momentum_schedule == "dozat":
         m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * g / (1 - mu_product)  # m̂_t (Dozat)
     else:
-        m_hat = beta1 * m / (1 - beta1 ** (t + 1)) + (1 - beta1) * g / (1 - beta1**t)      # m̂_t (μ_t = β₁)
+        m_hat = beta1 * m / (1 - power(beta1, t + 1)) + (1 - beta1) * g / (1 - power(beta1, t))  # m̂_t (μ_t = β₁)
     fields["m_hat"] = m_hat
-    v_hat = fields["v_hat"] = v / (1 - beta2**t)               # v̂_t = v_t / (1-β₂ᵗ)
+    v_hat = fields["v_hat"] = v / (1 - power(beta2, t))        # v̂_t = v_t / (1-β₂ᵗ)
     delta = -lr * m_hat / (np.sqrt(v_hat + eps_root) + eps)   # Δθ_t = -α m̂_t / (√v̂_t + ε)
     if d is not None:
         delta = delta + d                                     # (+ d_t)

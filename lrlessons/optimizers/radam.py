@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from ._optimizer import Optimizer, is_active, trace, weight_decay_lines, weight_decay_step, zeros_like_float
+from ._optimizer import Optimizer, is_active, power, trace, weight_decay_lines, weight_decay_step, zeros_like_float
 
 __all__ = ["radam", "update", "init", "equations", "State"]
 
@@ -57,17 +57,17 @@ def update(theta, grad, state, lr, beta1, beta2, eps, rectify_threshold, epsilon
     fields = dict(wd)
     m = fields["m"] = beta1 * state.m + (1 - beta1) * g       # m_t = β₁ m_{t-1} + (1-β₁) g_t
     v = fields["v"] = beta2 * state.v + (1 - beta2) * g**2    # v_t = β₂ v_{t-1} + (1-β₂) g_t²
-    m_hat = fields["m_hat"] = m / (1 - beta1**t)               # m̂_t = m_t / (1-β₁ᵗ)
+    m_hat = fields["m_hat"] = m / (1 - power(beta1, t))        # m̂_t = m_t / (1-β₁ᵗ)
     rho_inf = 2 / (1 - beta2) - 1                             # ρ_∞ = 2/(1-β₂) - 1
-    rho = fields["rho"] = rho_inf - 2 * t * beta2**t / (1 - beta2**t)  # ρ_t
+    rho = fields["rho"] = rho_inf - 2 * t * power(beta2, t) / (1 - power(beta2, t))  # ρ_t
     rectified = rho > rectify_threshold                       # ρ_t > ρ* (per run)
     ratio = (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)
     r = fields["r"] = np.sqrt(np.where(rectified, ratio, np.nan))  # r_t (NaN while not rectified)
     if epsilon_hat:
-        l = fields["l"] = np.sqrt(1 - beta2**t) / (np.sqrt(v) + eps)  # l_t = √(1-β₂ᵗ) / (√v_t + ε)
+        l = fields["l"] = np.sqrt(1 - power(beta2, t)) / (np.sqrt(v) + eps)  # l_t = √(1-β₂ᵗ) / (√v_t + ε)
         adaptive = m_hat * r * l                                      # r_t l_t m̂_t
     else:
-        v_hat = fields["v_hat"] = v / (1 - beta2**t)                  # v̂_t = v_t / (1-β₂ᵗ)
+        v_hat = fields["v_hat"] = v / (1 - power(beta2, t))           # v̂_t = v_t / (1-β₂ᵗ)
         adaptive = r * m_hat / (np.sqrt(v_hat + eps_root) + eps)      # r_t m̂_t / (√v̂_t + ε)
     delta = -lr * np.where(rectified, adaptive, m_hat)        # Δθ_t = -α (adaptive if ρ_t > ρ*, else m̂_t)
     if d is not None:

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from ._optimizer import (Optimizer, full_like_float, is_active, trace, weight_decay_lines, weight_decay_step,
+from ._optimizer import (Optimizer, full_like_float, is_active, power, trace, weight_decay_lines, weight_decay_step,
                          zeros_like_float)
 
 __all__ = ["rmsprop", "update", "init", "equations", "State"]
@@ -72,7 +72,7 @@ def update(theta, grad, state, lr, decay, eps, momentum, centered, eps_in_sqrt=F
         g_bar = fields["g_bar"] = decay * state.g_bar + (1 - decay) * g  # ḡ_t = ρ ḡ_{t-1} + (1-ρ) g_t
     v_, g_bar_ = v, g_bar
     if bias_correction:                                          # (optax; XLA divides by multiplying
-        c = 1 / (1 - decay**t)                                   #  with the reciprocal, and so do we)
+        c = 1 / (1 - power(decay, t))                            #  with the reciprocal, and so do we)
         v_ = fields["v_hat"] = v * c                             # v̂_t = v_t / (1-ρᵗ)
         if centered:
             g_bar_ = fields["g_bar_hat"] = g_bar * c             # ḡ̂_t = ḡ_t / (1-ρᵗ)
