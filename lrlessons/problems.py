@@ -424,8 +424,9 @@ class DataProblem(Problem):
 
     def batch_indices(self, step: int) -> np.ndarray:
         """The example indices of minibatch ``step`` (deterministic given ``seed``)."""
-        check_integer(f"{self.name}.batch_indices", "step", step, 0, None)
-        step = int(step)
+        if not (type(step) is int and step >= 0):     # fast path: run() passes plain ints
+            check_integer(f"{self.name}.batch_indices", "step", step, 0, None)
+            step = int(step)
         epoch, j = divmod(step, self.n_batches)
         bs = self.n if self.batch_size is None else self.batch_size
         return _permutation(self.seed, epoch, self.n)[j * bs:(j + 1) * bs]
