@@ -52,6 +52,8 @@ def _interval_text(low, high, closed: str) -> str:
     left, right = _BRACKETS[closed]
     lo = "-inf" if low is None else _fmt(low)
     hi = "inf" if high is None else _fmt(high)
+    left = "(" if low is None else left          # an infinite end is never included
+    right = ")" if high is None else right
     return f"in {left}{lo}, {hi}{right}"
 
 

@@ -313,7 +313,7 @@ BAD = [
     (lambda: S.cosine_decay_restarts(0.1, 10, m_mul=-1.0), ValueError, ["'m_mul'", "-1.0"]),
     (lambda: S.linear_cosine_decay(0.1, -1), ValueError, ["'decay_steps'", "-1"]),
     (lambda: S.piecewise_constant([10, 5], [1.0, 0.5, 0.1]), ValueError, ["'boundaries'", "strictly increasing", "[10.0, 5.0]"]),
-    (lambda: S.piecewise_constant([-1, 5], [1.0, 0.5, 0.1]), ValueError, ["'boundaries'", "[0, inf]", "-1.0"]),
+    (lambda: S.piecewise_constant([-1, 5], [1.0, 0.5, 0.1]), ValueError, ["'boundaries'", "[0, inf)", "-1.0"]),
     (lambda: S.piecewise_constant([5, 10], [1.0, 0.5]), ValueError, ["'values'", "3", "(2,)"]),
     (lambda: S.piecewise_constant([5.5], [1.0, 0.5]), TypeError, ["'boundaries'", "integer", "5.5"]),
     (lambda: S.piecewise_constant([5], [1.0, 0.5], closed="rigth"), ValueError, ["'closed'", "'rigth'", "Did you mean 'right'"]),
