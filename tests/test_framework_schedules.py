@@ -169,7 +169,7 @@ def test_framework_schedules_drive_like_core_ones():
 
 
 def test_pytorch_validation_names_parameter():
-    with pytest.raises(ValueError, match=r"'T_mult'.*\[1, inf\].*0"):
+    with pytest.raises(ValueError, match=r"'T_mult'.*\[1, inf\).*0"):
         pytorch.CosineAnnealingWarmRestarts(0.1, T_0=10, T_mult=0)
     with pytest.raises(ValueError, match=r"'factor'.*1.5"):
         pytorch.ConstantLR(0.1, factor=1.5)
