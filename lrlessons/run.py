@@ -58,6 +58,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Mapping, NamedTuple
 
+import math
+
 import numpy as np
 
 from ._batch import batch_shape, float_dtype
@@ -284,6 +286,23 @@ def _keep_mask(alive, shape):
     return np.broadcast_to(alive.reshape(alive.shape + (1,) * (len(shape) - alive.ndim)), shape).copy()
 
 
+def _sqnorm_small(v: list) -> float:
+    """:func:`_sqnorm` of one small float64 vector as Python floats: the same products and sums
+    in the same order, hence the same bits, without numpy's per-call cost."""
+    out = v[0] * v[0]
+    for x in v[1:]:
+        out = out + x * x
+    return out
+
+
+def _total_small(v: list) -> float:
+    """:func:`_total` of one small float64 vector as Python floats (same order, same bits)."""
+    out = v[0]
+    for x in v[1:]:
+        out = out + x
+    return out
+
+
 def _freeze(keep, new, old):
     """Keep ``new`` where ``keep`` (parameter shape) is True, ``old`` elsewhere."""
     return np.where(keep, new, old)
@@ -406,11 +425,19 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
         lr_same = bool(bshape)                               # batched, one rate object so far: lrs
         rate0 = None                                         #   becomes a view of it at the end
         step0 = int(state.count)
+        f64 = np.dtype(np.float64)
+        small = not bshape and theta.dtype == f64 and theta.shape[-1] <= 8   # one small run: Python floats
+        limit_f = float(limit) if small else None
         for k in range(steps):
             count = state.count
             g = np.asarray(problem.grad(theta, step=count))
-            gsq = _sqnorm(g)                                 # ‖g‖² (inf/NaN if g is not finite)
-            g_bad_any = not np.isfinite(gsq.sum())           # fast path: one reduction
+            small_g = small and g.dtype == f64 and g.shape == theta.shape
+            if small_g:
+                gsq = _sqnorm_small(g.tolist())
+                g_bad_any = not math.isfinite(gsq)
+            else:
+                gsq = _sqnorm(g)                             # ‖g‖² (inf/NaN if g is not finite)
+                g_bad_any = not np.isfinite(gsq.sum())       # fast path: one reduction
             if g_bad_any:                                    # never feed NaN/inf to the optimizer
                 gbad = ~np.isfinite(gsq)
                 newly = gbad & alive
@@ -429,8 +456,13 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
                 optimizer.check(theta, g, state, rate)
             new_theta, new_state, tr = optimizer.apply(theta, g, state, rate)
             new_loss = problem.loss(new_theta)
-            theta_sum = _total(new_theta)                    # finite iff every coordinate is
-            if not (np.isfinite(theta_sum.sum()) and (new_loss <= limit).all()):   # NaN fails <=
+            if small and new_theta.dtype == f64 and new_theta.shape == theta.shape:
+                theta_sum = _total_small(new_theta.tolist())
+                fine = math.isfinite(theta_sum) and float(new_loss) <= limit_f      # NaN fails <=
+            else:
+                theta_sum = _total(new_theta)                # finite iff every coordinate is
+                fine = np.isfinite(theta_sum.sum()) and (new_loss <= limit).all()
+            if not fine:
                 ok = (new_loss <= limit) & np.isfinite(theta_sum)
                 newly = alive & ~ok
                 if newly.any():
@@ -453,11 +485,14 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
                     lrs[:k] = rate0
                     lr_same = False
                 lrs[k] = rate
-            gsq_ok = np.where(gbad, 0.0, gsq) if g_bad_any else gsq
-            if bshape:
-                np.sqrt(gsq_ok, out=gnorms[k])               # ‖g‖ straight into its row
+            if small_g and not g_bad_any:
+                gnorms[k] = math.sqrt(gsq)
             else:
-                gnorms[k] = np.sqrt(gsq_ok)
+                gsq_ok = np.where(gbad, 0.0, gsq) if g_bad_any else gsq
+                if bshape:
+                    np.sqrt(gsq_ok, out=gnorms[k])           # ‖g‖ straight into its row
+                else:
+                    gnorms[k] = np.sqrt(gsq_ok)
             losses[k + 1] = loss
             if record_theta:
                 thetas[k + 1] = theta
@@ -496,7 +531,7 @@ def _stack_traces(traces, optimizer, theta):
     out = []
     for col in zip(*traces):
         try:
-            out.append(np.stack(col))
+            out.append(np.array(col))                      # (like np.stack, a few times faster)
         except ValueError:                                 # a field that changed shape: broadcast
             shape = np.broadcast_shapes(*[np.shape(v) for v in col])
             out.append(np.stack([np.broadcast_to(np.asarray(v), shape) for v in col]))

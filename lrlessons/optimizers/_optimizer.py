@@ -274,15 +274,14 @@ class Optimizer:
         if hp is None:
             hp = {k: self._pad(theta, v) for k, v in self._numeric.items()}
             hp.update(self._static)
-            bound = self.hyperparameters["lr"]
-            if isinstance(bound, np.ndarray):                  # the bound (B,) lr, padded once
-                hp = (hp, bound, self._pad(theta, bound))
-            else:
-                hp = (hp, None, None)
+            bound = self.hyperparameters["lr"]                 # the bound lr, padded once
+            hp = (hp, bound, None) if callable(bound) else (hp, bound, self._pad(theta, bound))
             self._padded[key] = hp
         hp, bound, padded_lr = hp
-        if type(lr) is not float or theta.dtype != np.float64:
-            lr = padded_lr if lr is bound else self._pad(theta, lr)
+        if lr is bound and padded_lr is not None:
+            lr = padded_lr
+        elif type(lr) is not float or theta.dtype != np.float64:
+            lr = self._pad(theta, lr)
         return self.update(theta, grad, state, lr, **hp)
 
     @staticmethod
