@@ -53,7 +53,7 @@ def trace(**fields: Any) -> tuple:
     >>> trace(m=1.0, delta=-0.1)
     Trace(m=1.0, delta=-0.1)
     """
-    return _trace_type(tuple(fields))(**fields)
+    return _trace_type(tuple(fields))._make(fields.values())
 
 
 # id(padded hyperparameter) -> (weak reference, distinct values, index): see ``power``.

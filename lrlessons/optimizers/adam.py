@@ -87,7 +87,9 @@ def update(theta, grad, state, lr, beta1, beta2, eps, amsgrad=False, weight_deca
         v_hat = fields["v_hat"] = (v if v_max is None else v_max) / (1 - power(beta2, t))  # v̂_t = v_t / (1-β₂ᵗ)
         if amsgrad and amsgrad_on == "corrected":
             v_hat = v_max = fields["v_max"] = np.maximum(state.v_max, v_hat)  # v̂^max_t = max(v̂^max_{t-1}, v̂_t)
-        delta = -lr * m_hat / (np.sqrt(v_hat + eps_root) + eps)  # Δθ_t = -α m̂_t / (√(v̂_t + ε_root) + ε)
+        if is_active(eps_root):
+            v_hat = v_hat + eps_root                     # v̂_t + ε_root  (optax; skipped when 0)
+        delta = -lr * m_hat / (np.sqrt(v_hat) + eps)     # Δθ_t = -α m̂_t / (√v̂_t + ε)
     if d is not None:
         delta = delta + d                                # (+ d_t)
     return theta + delta, State(t, m, v, v_max), trace(**fields, delta=delta)
