@@ -307,3 +307,21 @@ def test_step_errors_shapes_and_nonfinite_gradients():
         opt.step(np.zeros(3), np.zeros(3), state, lr=-1.0)
     with pytest.raises(ValueError, match="'lr' hyperparameter.*shape \\(2,\\)"):
         O.sgd(lr=[0.1, 0.2]).step(np.zeros((3, 2)), np.zeros((3, 2)), O.sgd().init(np.zeros((3, 2))))
+
+
+def test_power_on_grid_hyperparameters_is_bit_identical_to_pow():
+    # Optimizer pads a (B,) hyperparameter once per theta shape; for a grid (few distinct values)
+    # power() computes beta**t per distinct value and gathers: the numbers must not change.
+    from lrlessons.optimizers._optimizer import _DISTINCT, Optimizer, power
+    betas = np.repeat(np.linspace(0.0, 0.999, 50), 4)               # 200 runs, 50 distinct values
+    h = Optimizer._pad(np.zeros((200, 2)), betas, True)
+    assert h.shape == (200, 2) and not h.flags.writeable and id(h) in _DISTINCT
+    for t in (1, 2, 7, 100, 1001):
+        assert np.array_equal(power(h, t), h**t)
+        assert power(h, t)[8, 1] == float(betas[8]) ** t               # = the single run's Python pow
+    wide = Optimizer._pad(np.zeros((200, 50)), betas, True)           # large trailing axes: (B, 1)
+    assert wide.shape == (200, 1) and np.array_equal(power(wide, 3), wide**3)
+    signed = Optimizer._pad(np.zeros((200, 2)), np.repeat([-0.0, 0.5], 100), True)
+    assert id(signed) not in _DISTINCT                                # -0.0 would merge with 0.0
+    assert np.array_equal(np.signbit(power(signed, 1)), np.signbit(signed))
+    assert power(0.9, 2) == 0.9**2 and power(np.float32(0.9), 3) == np.float32(0.9) ** 3

@@ -272,10 +272,10 @@ class Optimizer:
         key = (theta.dtype, theta.shape)
         hp = self._padded.get(key)
         if hp is None:
-            hp = {k: self._pad(theta, v) for k, v in self._numeric.items()}
+            hp = {k: self._pad(theta, v, True) for k, v in self._numeric.items()}
             hp.update(self._static)
             bound = self.hyperparameters["lr"]                 # the bound lr, padded once
-            hp = (hp, bound, None) if callable(bound) else (hp, bound, self._pad(theta, bound))
+            hp = (hp, bound, None) if callable(bound) else (hp, bound, self._pad(theta, bound, True))
             self._padded[key] = hp
         hp, bound, padded_lr = hp
         if lr is bound and padded_lr is not None:
@@ -285,13 +285,14 @@ class Optimizer:
         return self.update(theta, grad, state, lr, **hp)
 
     @staticmethod
-    def _pad(theta: np.ndarray, value: Any) -> Any:
+    def _pad(theta: np.ndarray, value: Any, cached: bool = False) -> Any:
         """A hyperparameter as ``update`` gets it (the values are unchanged, bit for bit).
 
         A float64 scalar becomes a Python float (faster than a 0-d array). A ``(B,)`` value is
         padded to ``(B, 1, ..., 1)``; when the trailing axes are small (``(B, 2)`` parameters of
         a grid) it is spread to theta's full shape, since numpy is several times faster on
-        same-shape operands than on ``(B, 1)`` against ``(B, 2)``, and its distinct values are
+        same-shape operands than on ``(B, 1)`` against ``(B, 2)``. A ``cached`` value (padded
+        once per Optimizer and theta shape) is a read-only copy whose distinct values are
         remembered for :func:`power`.
         """
         if np.ndim(value) == 0:
@@ -301,7 +302,11 @@ class Optimizer:
         h = per_run(theta, value)
         if theta.size <= _FULL_SHAPE_MAX * h.size and h.shape != theta.shape:
             h = np.ascontiguousarray(np.broadcast_to(h, theta.shape))
-        _remember_distinct(h)
+        elif cached:
+            h = h.copy()                                       # (never a view of the caller's array)
+        if cached:
+            h.setflags(write=False)
+            _remember_distinct(h)
         return h
 
     def __repr__(self) -> str:
