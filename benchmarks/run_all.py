@@ -54,6 +54,7 @@ def run_script(path: Path, python: str, extra: list[str]) -> dict:
     # this checkout first on the path, so a fresh clone works without installing lrlessons
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     t0 = time.perf_counter()
+    c0 = children_cpu()
     try:
         proc = subprocess.run([python, str(path), *extra], cwd=ROOT, capture_output=True, text=True,
                               env=env, timeout=TIMEOUT)
@@ -62,7 +63,18 @@ def run_script(path: Path, python: str, extra: list[str]) -> dict:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         err, code = f"timed out after {TIMEOUT} s", "timeout"
     return {"script": path.name, "python": python, "args": extra, "wall": time.perf_counter() - t0,
-            "stdout": out, "stderr": err, "code": code, "results": bc.parse_results(out)}
+            "cpu": children_cpu() - c0, "stdout": out, "stderr": err, "code": code,
+            "results": bc.parse_results(out)}
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of finished child processes and their waited-for children."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return float("nan")
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 # Scripts that print no RESULT lines: the figure is read from their text. (script, regex with
@@ -117,7 +129,7 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
         ok = v < limit
         hint = close_hint(p) if callable(close_hint) else close_hint
         measured, status = fmt(v), "met" if ok else "NOT met"
-        cpu = p.get("cpu_median")
+        cpu = p.get("cpu_median", p.get("cpu_s"))
         if cpu is not None:
             measured += f" wall (CPU time {fmt(float(cpu) * unit_scale)})"
             if not ok and float(cpu) * unit_scale < limit:
@@ -128,10 +140,10 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
     rows.append(time_target(
         "Optimizer race slider move < 100 ms (median)",
         ["widgets.race_slider_median_s", "widgets.race_median_s"], 0.100, "bench_widgets.py",
-        lambda p: ("the moved lane's batched recompute dominates"
-                   + (f" (the same move with the lane's batch cached: {bc.fmt_time(p['cached_median'])})"
-                      if p.get("cached_median") else "")
-                   + ": recompute only the new slider position (one 2-D run) and fill the rest lazily")))
+        lambda p: ("wall time inflated by other processes: the CPU time meets it; re-run on a quiet machine"
+                   if p.get("cpu_median") is not None and p["cpu_median"] < 0.100 else
+                   "the moved lane's batched recompute: recompute only the new slider position (one 2-D run) "
+                   "and fill the other positions lazily")))
     rows.append(time_target(
         "Equation stepper step < 30 ms (median)",
         ["widgets.stepper_step_median_s", "widgets.stepper_median_s"], 0.030, "bench_widgets.py",
@@ -139,7 +151,7 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
     rows.append(time_target(
         "100×100 grid × 500 steps Adam sweep < 1 s (batched)",
         ["sweep.batched_s", "sweep.batched_median_s"], 1.0, "bench_sweep.py",
-        "one batched run over the (B, 2) grid, unchecked hot loop, vectorized gradient"))
+        "wall time on a loaded machine (bench_sweep prints no CPU time); see the notes"))
     p = first(res, "sweep.speedup_vs_loop", "sweep.batched_vs_loop_x", "sweep.ratio_loop_to_batched")
     if p is None:
         rows.append({"target": "Batched sweep ≥ 50× faster than a loop of single runs", "measured": "—",
@@ -195,9 +207,15 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
         v = float(p["value"])
         n = count["value"] if count else "?"
         failed = p.get("passed") is False
-        rows.append({"target": "Whole notebook suite < 3 min", "measured": f"{bc.fmt_time(v)} ({n} notebooks)",
-                     "status": ("met" if v < 180 else "NOT met") + (" (suite FAILED)" if failed else ""),
-                     "note": "" if v < 180 else "trim the slowest notebooks' compute (batched runs, fewer steps)"})
+        cpu = p.get("cpu_s")
+        cpu_txt = f", CPU time {bc.fmt_time(float(cpu))}" if cpu is not None else ""
+        rows.append({"target": "Whole notebook suite < 3 min",
+                     "measured": f"{bc.fmt_time(v)} wall ({n} notebooks{cpu_txt})",
+                     "status": ("met" if v < 180 else "NOT met" + (" in wall time (met in CPU time)"
+                                                                 if cpu is not None and cpu < 180 else ""))
+                     + (" (suite FAILED)" if failed else ""),
+                     "note": "" if v < 180 else "run the notebooks in parallel (`pytest -n 2`, pytest-xdist is in "
+                             "the test extras); see the notes"})
 
     p = first(res, "import.lrlessons_s")
     if p is None:
@@ -274,7 +292,7 @@ def render(runs: dict, targets: list[dict], info: dict, pythons: dict, missing: 
         status = "ok" if r["code"] == 0 else f"**exit {r['code']}**"
         out.append(f"## `{name}`")
         out.append("")
-        out.append(f"`{cmd}` — {status}, {r['wall']:.0f} s")
+        out.append(f"`{cmd}` — {status}, {r['wall']:.0f} s wall, {r['cpu']:.0f} s CPU (the script and its children)")
         out.append("")
         body = strip_results(r["stdout"])
         # the scripts print their own markdown; demote their headings below this section's
