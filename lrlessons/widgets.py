@@ -63,9 +63,25 @@ __all__ = [
 ]
 
 
+_CSS = {
+    EquationStepper: "lrl-stepper",
+    ScheduleExplorer: "lrl-schedule",
+    OptimizerRace: "lrl-race",
+    SweepExplorer: "lrl-sweep",
+    FrameworkDiff: "lrl-frameworks",
+    RangeTest: "lrl-rangetest",
+}
+
+
 def _box(app: App):
+    """The app's container, tagged with stable CSS classes (the browser test finds widgets by them)."""
     box = app.container
     box.app = app
+    box.add_class("lrl-widget")
+    box.add_class(_CSS.get(type(app), "lrl-app"))
+    app.message.add_class("lrl-message")
+    if isinstance(app, EquationStepper):
+        app.step_button.add_class("lrl-step")
     return box
 
 

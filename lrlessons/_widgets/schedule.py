@@ -230,14 +230,16 @@ class ScheduleExplorer(App):
         if label == CONFIG_ENTRY:
             from .. import create_learning_rate
 
-            text = self.config.value
-            try:
-                cfg = json.loads(text)
-            except json.JSONDecodeError:
+            text = self.config.value.strip()
+            cfg = text                       # JSON or a pasted pipeline.config block: the builder parses both
+            if text.startswith("{"):
                 try:
-                    cfg = ast.literal_eval(text)
-                except (ValueError, SyntaxError) as exc:
-                    raise ValueError(f"The config must be JSON or a Python dict literal: {exc}") from exc
+                    cfg = json.loads(text)
+                except json.JSONDecodeError:
+                    try:
+                        cfg = ast.literal_eval(text)     # a Python dict literal, e.g. {'constant_learning_rate': {...}}
+                    except (ValueError, SyntaxError):
+                        cfg = text
             return create_learning_rate(cfg)
         factory = self.entries[label]
         kw = self.kwargs()
