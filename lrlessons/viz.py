@@ -404,6 +404,15 @@ def _losses(traj: Any, problem: Any = None) -> np.ndarray:
     return loss.reshape(loss.shape[0], -1)
 
 
+def _divergence_steps(traj: Any, rows: int) -> list[int | None]:
+    """Per row, the update at which ``run`` stopped it (``Trajectory.diverged_at``), else None."""
+    d = getattr(traj, "diverged_at", None)
+    if d is None:
+        return [None] * rows
+    d = np.broadcast_to(np.asarray(d).ravel(), (rows,))
+    return [int(k) if k >= 0 else None for k in d]
+
+
 def plot_loss(
     trajectories: Any,
     labels: Sequence[str] | None = None,
@@ -424,15 +433,18 @@ def plot_loss(
     k = 0
     for label, traj in _as_named(trajectories, labels, "run"):
         L = _losses(traj, problem)
+        stopped = _divergence_steps(traj, L.shape[1])
         for i in range(L.shape[1]):
             y = L[:, i] - (fmin or 0.0)
             ok = np.isfinite(y) & (np.abs(y) < 1e100)
             last = int(np.argmin(ok)) if not ok.all() else len(y)
+            if stopped[i] is not None:        # run() froze this row: loss[k:] repeats the last accepted value
+                last = min(last, stopped[i])
             diverged = last < len(y)
             c = color(k)
             name = label if L.shape[1] == 1 else f"{label} [{i}]"
             if diverged:
-                name += f" (diverged at {last})"
+                name += f" (diverged at step {stopped[i] if stopped[i] is not None else last})"
             yy = y[:last]
             if log:
                 yy = np.maximum(yy, 1e-16)

@@ -107,8 +107,19 @@ def test_plot_loss_log_scale_and_diverged_label():
     assert ax.get_yscale() == "log"
     assert ax.get_ylabel() == r"$f(\theta_t) - f^*$"
     labels = [l.get_label() for l in _lines(ax)]
-    assert labels == ["ok", "nan (diverged at 2)"]
+    assert labels == ["ok", "nan (diverged at step 2)"]
     np.testing.assert_allclose(_lines(ax)[0].get_ydata(), trajs["ok"].loss)
+
+
+def test_plot_loss_stops_runs_that_run_froze():
+    """run() keeps a diverged row's loss finite (frozen); the plot must still stop and say so."""
+    p = problems.quadratic(10.0)
+    traj = run(optimizers.sgd(lr=[0.5, 2.5]), p, steps=30)
+    k = int(traj.diverged_at[1])
+    fig = viz.plot_loss({"sgd": traj}, problem=p)
+    lines = _lines(fig.axes[0])
+    assert [l.get_label() for l in lines] == ["sgd [0]", f"sgd [1] (diverged at step {k})"]
+    assert len(lines[1].get_ydata()) == k and len(lines[0].get_ydata()) == 31
 
 
 def test_plot_heatmap_hatches_diverged_cells_and_draws_theory():
