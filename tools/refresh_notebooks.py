@@ -74,6 +74,12 @@ def normalize(nb):
                 del data[WIDGET_VIEW]
                 if not data:
                     continue
+            if (out.get("output_type") == "stream" and kept and kept[-1].get("output_type") == "stream"
+                    and kept[-1].get("name") == out.get("name")):
+                # The kernel splits a print into chunks wherever it happened to flush; merge
+                # them (as JupyterLab and nbval do) so a refresh is byte-for-byte repeatable.
+                kept[-1]["text"] = "".join(kept[-1]["text"]) + "".join(out["text"])
+                continue
             kept.append(out)
         if "outputs" in cell:
             cell.outputs = kept
