@@ -43,7 +43,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# Every notebook but scratch ones (99_*: notebooks/99_widget_smoke.ipynb served to develop this test).
+# Every notebook but scratch ones (99_*, never committed: use one to develop this test).
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if not p.name.startswith("99_"))
 CHROMIUM = os.environ.get("LRLESSONS_CHROMIUM", "/usr/bin/chromium")
 REQUIRE = os.environ.get("LRLESSONS_REQUIRE_BROWSER") == "1"
