@@ -204,5 +204,7 @@ class OptimizerRace(App):
             if lane.enabled.value:
                 runs[f"{lane.name} (lr={lane.lr.value:.3g})"] = self.compute(lane)
         viz.plot_contour(self.problem, runs, ax=ax)
+        ax.get_legend().remove()                 # as in the live widget: the loss legend names the colours
         viz.plot_loss(runs, problem=self.problem, ax=axl)
+        axl.legend(loc="lower left", frameon=False, ncols=2)
         return fig
