@@ -116,6 +116,8 @@ def is_active(value: Any) -> bool:
         return False
     if type(value) is float or type(value) is int:      # fast path (Optimizer.apply passes floats)
         return value != 0
+    if type(value) is np.ndarray:                        # (float32 scalars arrive as 0-d arrays)
+        return bool(value.any())
     return bool(np.any(value))
 
 
