@@ -791,13 +791,16 @@ def lr_range_test(factory: Callable, problem, start_lr: float = 1e-7, end_lr: fl
     if hi_i - lo_i < 3:
         lo_i, hi_i = 0, n
     w_lrs, w_sm = lrs[lo_i:hi_i], smoothed[lo_i:hi_i]
-    slope = np.gradient(w_sm, np.log(w_lrs)) if w_sm.size >= 2 else np.zeros(w_sm.size)
-    suggested = float(w_lrs[int(np.argmin(slope))])
-    i_min = int(np.argmin(w_sm))
+    i_min = int(np.argmin(w_sm))                               # lowest smoothed loss: the range's top
     below = np.nonzero(w_sm[: i_min + 1] <= 0.99 * w_sm[0])[0]
-    low = float(w_lrs[below[0]]) if below.size else float(w_lrs[0])
+    i_low = int(below[0]) if below.size else 0                 # loss 1 % below its start: the range's bottom
+    slope = np.gradient(w_sm, np.log(w_lrs)) if w_sm.size >= 2 else np.zeros(w_sm.size)
+    # Steepest descent of the smoothed loss, searched only inside [bottom, top]: outside it the
+    # moving average is still warming up or the loss is already rising, so the suggestion always
+    # lies inside the range the result reports.
+    suggested = float(w_lrs[i_low + int(np.argmin(slope[i_low:i_min + 1]))])
     return RangeTestResult(lrs=lrs, losses=losses, smoothed=smoothed, suggested_lr=suggested,
-                           lr_range=(low, float(w_lrs[i_min])), stopped_at=stopped)
+                           lr_range=(float(w_lrs[i_low]), float(w_lrs[i_min])), stopped_at=stopped)
 
 
 class _CallableModule(type(__import__("sys"))):

@@ -277,6 +277,19 @@ def test_lr_range_test_exponential_lrs_smoothing_and_stop():
     assert "heuristic" in repr(res)
 
 
+def test_lr_range_test_suggestion_lies_inside_its_own_range():
+    """On a flat, noisy curve the warming-up moving average once moved most at the very start,
+    which put the steepest-descent suggestion below the reported range."""
+    res = lr_range_test(optimizers.momentum, problems.mlp(batch_size=20), start_lr=1e-4, end_lr=100.0,
+                        fixed={"momentum": 0.9})
+    low, high = res.lr_range
+    assert low <= res.suggested_lr <= high
+    i = int(np.nonzero(res.lrs == res.suggested_lr)[0][0])
+    j_low, j_high = (int(np.nonzero(res.lrs == v)[0][0]) for v in (low, high))
+    slope = np.gradient(res.smoothed[10:len(res.lrs) - 5], np.log(res.lrs[10:len(res.lrs) - 5]))
+    assert slope[i - 10] == slope[j_low - 10:j_high - 10 + 1].min()      # steepest inside the range
+
+
 def test_lr_range_test_without_explosion_runs_all_steps():
     res = lr_range_test(optimizers.adam, problems.logistic_regression(), start_lr=1e-5, end_lr=1e-2, steps=30)
     assert res.stopped_at is None and len(res.lrs) == 30
