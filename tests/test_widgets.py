@@ -300,6 +300,17 @@ def test_race_status_equals_independent_runs(race):
     np.testing.assert_allclose(adam.curve.get_ydata(), np.maximum(traj.loss, 1e-12))
 
 
+def test_race_on_a_minibatch_problem_uses_the_minibatches():
+    """simulate() must feed minibatch k to update k + 1, exactly as run() does."""
+    p = problems.logistic_regression(batch_size=20)
+    app = widgets.optimizer_race(problem=p, optimizers=("sgd", "adam"), lrs={"sgd": 1.0, "adam": 0.1}, steps=60).app
+    sgd = app.lanes[0]
+    traj = run(optimizers.sgd(lr=1.0), p, 60)
+    np.testing.assert_allclose(sgd.run.theta, traj.theta, rtol=1e-12)
+    full = run(optimizers.sgd(lr=1.0), problems.logistic_regression(), 60)
+    assert not np.allclose(sgd.run.theta[-1], full.theta[-1])        # minibatch noise is real
+
+
 def test_race_slider_move_recomputes_only_that_lane(race):
     app = race
     before = [l.run for l in app.lanes]

@@ -204,16 +204,22 @@ def simulate(opt: Any, problem: Any, steps: int, theta0: Any = None, keep_trace:
     b = getattr(problem, "bounds", None)
     scale = 1e6 * (max(abs(v) for pair in b for v in pair) if b else 10.0)
     state = opt.init(theta)
-    g = np.asarray(problem.grad(theta), dtype=float)
+    # Minibatch k feeds update k + 1, as in run(): problem.grad(theta, step=state.count).
+    stochastic = bool(getattr(problem, "stochastic", False))
+
+    def grad(theta, k):
+        return problem.grad(theta, step=k) if stochastic else problem.grad(theta)
+
+    g = np.asarray(grad(theta, 0), dtype=float)
     opt.check(theta, g, state, opt.resolve_lr(state))
     thetas = [theta]
     traces, lrs, grads = [], [], []
     diverged = None
-    grad, apply, resolve = problem.grad, opt.apply, opt.resolve_lr
+    apply, resolve = opt.apply, opt.resolve_lr
     with np.errstate(all="ignore"):
         for k in range(int(steps)):
             if k:
-                g = grad(theta)
+                g = grad(theta, k)
             lr = resolve(state)
             theta, state, tr = apply(theta, g, state, lr)
             thetas.append(theta)
