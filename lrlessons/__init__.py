@@ -7,7 +7,7 @@ only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are import
 from importlib import import_module as _import_module
 
 from . import optimizers, schedules
-from .run import Trajectory, run, sweep  # eager: `lrlessons.run` must be the function, never the module
+from .run import Trajectory, lr_range_test, run, sweep  # eager: `lrlessons.run` must be the function, never the module
 
 __version__ = "0.1.0"
 
@@ -22,7 +22,7 @@ _LAZY = {
     "widgets": ("lrlessons.widgets", None),
 }
 
-__all__ = ["optimizers", "schedules", "run", "sweep", "Trajectory", "__version__", *_LAZY]
+__all__ = ["optimizers", "schedules", "run", "sweep", "lr_range_test", "Trajectory", "__version__", *_LAZY]
 
 
 def __getattr__(name):
