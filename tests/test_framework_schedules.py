@@ -178,7 +178,61 @@ def test_pytorch_validation_names_parameter():
 def test_pytorch_momentum_keywords_accepted_and_scale_fn_refused():
     a = pytorch.OneCycleLR(0.1, total_steps=50, cycle_momentum=False, base_momentum=0.8)
     np.testing.assert_array_equal(a(np.arange(51)), pytorch.OneCycleLR(0.1, total_steps=50)(np.arange(51)))
+    assert a.momentum is None
     c = pytorch.CyclicLR(0.01, 0.1, step_size_up=5, cycle_momentum=False)
     assert float(c(5)) == pytest.approx(0.1)
+    assert c.momentum is None
     with pytest.raises(ValueError, match="'scale_fn'"):
         pytorch.CyclicLR(0.01, 0.1, scale_fn=lambda x: 1.0)
+
+
+# -- cycle_momentum: the momentum schedule torch writes into the optimizer ------------------
+def test_onecycle_momentum_mirrors_the_rate():
+    s = pytorch.OneCycleLR(0.1, total_steps=100)
+    m = s.momentum(np.arange(101))
+    assert repr(s).startswith("OneCycle(") and "momentum" not in repr(s)
+    assert m[0] == pytest.approx(0.95, abs=1e-15) and m[29] == pytest.approx(0.85, abs=1e-15)
+    assert m[99] == pytest.approx(0.95, abs=1e-15)
+    assert np.argmin(m) == np.argmax(s(np.arange(101))) == 29
+    q = (50 - 29) / (99 - 29)                                   # cos anneal .85 → .95 in phase 2
+    assert m[50] == pytest.approx(0.95 + (0.85 - 0.95) / 2 * (np.cos(np.pi * q) + 1), rel=1e-15)
+    lin = pytorch.OneCycleLR(0.1, total_steps=10, pct_start=0.5, anneal_strategy="linear",
+                             base_momentum=0.8, max_momentum=0.9).momentum
+    np.testing.assert_allclose(lin([0, 2, 4, 9]), [0.9, 0.85, 0.8, 0.9], rtol=1e-15)
+    three = pytorch.OneCycleLR(0.1, total_steps=20, three_phase=True, anneal_strategy="linear").momentum
+    np.testing.assert_allclose(three([0, 5, 10, 19]), [0.95, 0.85, 0.95, 0.95], rtol=1e-15)
+    with pytest.raises(ValueError, match=r"'step'.*\[0, 100\].*101"):
+        s.momentum(101)
+
+
+def test_cyclic_momentum_mirrors_the_rate():
+    s = pytorch.CyclicLR(0.01, 0.1, step_size_up=4, step_size_down=2, mode="triangular2")
+    np.testing.assert_allclose(s.momentum([0, 2, 4, 5, 6, 8, 10]),
+                               [0.9, 0.85, 0.8, 0.85, 0.9, 0.875, 0.85], rtol=1e-15)
+    e = pytorch.CyclicLR(0.01, 0.1, step_size_up=3, mode="exp_range", gamma=0.9,
+                         base_momentum=0.7, max_momentum=0.8).momentum
+    assert float(e(3)) == pytest.approx(0.8 - 0.1 * 0.9**3, rel=1e-15)
+    assert repr(e) == ("CyclicMomentum(base_momentum=0.7, max_momentum=0.8, step_size_up=3, step_size_down=3, "
+                       "mode='exp_range', gamma=0.9)")
+
+
+def test_momentum_schedules_validate_and_batch():
+    with pytest.raises(ValueError, match=r"'max_momentum' parameter of OneCycleMomentum must be in \[0, 1\)"):
+        pytorch.OneCycleLR(0.1, total_steps=10, max_momentum=1.0)
+    with pytest.raises(TypeError, match=r"'cycle_momentum'.*bool"):
+        pytorch.CyclicLR(0.01, 0.1, cycle_momentum="yes")
+    b = pytorch.OneCycleLR(0.1, total_steps=10, base_momentum=[0.8, 0.85]).momentum
+    assert b.batch_shape == (2,)
+    np.testing.assert_allclose(b(2), [0.8, 0.85], rtol=1e-15)
+
+
+def test_momentum_schedule_drives_pytorch_optimizers():
+    s = pytorch.OneCycleLR(0.1, total_steps=20)
+    sgd = pytorch.SGD(lr=s, momentum=s.momentum)
+    adam = pytorch.Adam(lr=s, betas=(s.momentum, 0.999))
+    assert sgd.hyperparameters["momentum"] is s.momentum and adam.hyperparameters["beta1"] is s.momentum
+    theta, state = np.array([1.0]), sgd.init(np.array([1.0]))
+    for _ in range(3):
+        theta, state, tr = sgd.step(theta, np.array([1.0]), state)
+    m = [float(s.momentum(k)) for k in range(3)]                # b_1 = g, b_k = m_{k-1} b + g
+    assert float(tr.b[0]) == pytest.approx((m[1] * 1 + 1) * m[2] + 1, rel=1e-15)

@@ -325,3 +325,85 @@ def test_power_on_grid_hyperparameters_is_bit_identical_to_pow():
     assert id(signed) not in _DISTINCT                                # -0.0 would merge with 0.0
     assert np.array_equal(np.signbit(power(signed, 1)), np.signbit(signed))
     assert power(0.9, 2) == 0.9**2 and power(np.float32(0.9), 3) == np.float32(0.9) ** 3
+
+
+# -- scheduled momentum-like hyperparameters (PyTorch's cycle_momentum) ------------------------
+def _pt():
+    from lrlessons.frameworks import pytorch
+    return pytorch
+
+
+def test_scheduled_momentum_equals_a_constant_momentum_optimizer_per_step():
+    from lrlessons.schedules import linear
+    pt = _pt()
+    mom = linear(0.95, 0.85, 4)
+    opt = pt.SGD(lr=0.1, momentum=mom)
+    assert opt._scheduled and "momentum" not in opt._numeric
+    theta, state = np.array([1.0, -2.0]), opt.init(np.array([1.0, -2.0]))
+    ref_theta, ref_state = theta.copy(), state
+    for k, g in enumerate([[1.0, 0.5], [0.3, -1.0], [2.0, 0.1], [-0.4, 0.7], [0.2, 0.2], [1.0, 1.0]]):
+        g = np.array(g)
+        theta, state, tr = opt.step(theta, g, state)
+        m_k = float(mom(k))                       # 0.95, 0.925, 0.9, 0.875, 0.85, 0.85
+        fixed = pt.SGD(lr=0.1, momentum=m_k)
+        ref_theta, ref_state, _ = fixed.step(ref_theta, g, ref_state)
+        np.testing.assert_array_equal(theta, ref_theta)
+    assert [round(float(mom(k)), 3) for k in (0, 2, 4)] == [0.95, 0.9, 0.85]
+
+
+def test_scheduled_beta1_in_adam_betas_and_constant_fast_path_kept():
+    from lrlessons.schedules import linear
+    pt = _pt()
+    b1 = linear(0.8, 0.9, 3)
+    opt = pt.Adam(lr=0.1, betas=(b1, 0.999))
+    assert opt.hyperparameters["beta1"] is b1 and "beta1" not in opt._numeric
+    theta, state = np.array([1.0]), opt.init(np.array([1.0]))
+    ref_theta, ref_state = theta.copy(), state
+    for k in range(5):
+        g = np.array([1.0 + k])
+        theta, state, _ = opt.step(theta, g, state)
+        ref_theta, ref_state, _ = pt.Adam(lr=0.1, betas=(float(b1(k)), 0.999)).step(ref_theta, g, ref_state)
+        np.testing.assert_array_equal(theta, ref_theta)
+    const = pt.Adam(lr=0.1, betas=(0.9, 0.999))
+    assert const._scheduled == () and const._numeric["beta1"] == 0.9
+
+
+def test_scheduled_momentum_is_validated_on_use_with_the_step():
+    from lrlessons.schedules import linear
+    pt = _pt()
+    opt = pt.SGD(lr=0.1, momentum=linear(0.9, 1.5, 10))      # 0.9, 0.96, 1.02: bad at step 2
+    theta, state = np.array([1.0]), opt.init(np.array([1.0]))
+    theta, state, _ = opt.step(theta, np.array([1.0]), state)
+    theta, state, _ = opt.step(theta, np.array([1.0]), state)
+    with pytest.raises(ValueError, match=r"'momentum' parameter of pytorch.SGD must be in \[0, 1\)\. "
+                                         r"Got 1.02 instead \(at step 2\)\."):
+        opt.step(theta, np.array([1.0]), state)
+    with pytest.raises(ValueError, match=r"'betas\[0\]' parameter of pytorch.Adam must be in \[0, 1\)"):
+        _pt().Adam(betas=(linear(1.2, 0.9, 5), 0.999))          # step 0 checked by the factory
+
+
+def test_scheduled_momentum_batched_and_in_run():
+    from lrlessons import run
+    from lrlessons.problems import quadratic
+    from lrlessons.schedules import linear
+    pt = _pt()
+    mom = linear([0.9, 0.5], [0.5, 0.9], 8)                  # (2,) momentum schedule: one per run
+    grads = [np.array([[1.0, -0.5], [0.2, 0.3]]) * (k + 1) for k in range(6)]
+    opt = pt.SGD(lr=0.05, momentum=mom)
+    theta, state = np.zeros((2, 2)), opt.init(np.zeros((2, 2)))
+    for g in grads:
+        theta, state, _ = opt.step(theta, g, state)
+    for b in range(2):
+        single = pt.SGD(lr=0.05, momentum=linear(*[[0.9, 0.5], [0.5, 0.9]][b], 8))
+        t1, s1 = np.zeros(2), single.init(np.zeros(2))
+        for g in grads:
+            t1, s1, _ = single.step(t1, g[b], s1)
+        np.testing.assert_array_equal(theta[b], t1)
+    with pytest.raises(ValueError, match=r"shape \(3,\)"):
+        pt.SGD(lr=0.05, momentum=linear([0.9, 0.5, 0.1], 0.5, 8)).step(theta, grads[0], state)
+    good = run(pt.SGD(lr=0.01, momentum=linear(0.95, 0.85, 20)), quadratic(), steps=30)
+    fixed = run(pt.SGD(lr=0.01, momentum=0.95), quadratic(), steps=30)
+    assert np.isfinite(good.loss).all() and not np.array_equal(good.loss, fixed.loss)
+    bad = pt.SGD(lr=0.01, momentum=linear(0.9, 1.5, 20))      # run checks only step 0 itself:
+    with pytest.raises(ValueError, match=r"Got 1.02 instead \(at step 4\)"):   # apply checks the rest
+        run(bad, quadratic(), steps=30)

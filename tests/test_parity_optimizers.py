@@ -66,11 +66,26 @@ def _decode(module, x):
     return x
 
 
+def _cycled_momentum(case, kwargs):
+    """A torch ``OneCycleLR``/``CyclicLR`` with ``cycle_momentum`` overwrites the optimizer's
+    momentum (``betas[0]`` for the Adam family) every step: lrlessons gets the lr schedule's
+    ``.momentum`` in its place (see the generator's docstring)."""
+    m = getattr(kwargs.get("lr"), "momentum", None)
+    if m is None:
+        return kwargs
+    if "momentum" in kwargs:
+        return {**kwargs, "momentum": m}
+    b2 = kwargs.get("betas", (0.9, 0.999))[1]
+    return {**kwargs, "betas": (m, b2)}
+
+
 def build(case):
     """``lrlessons.frameworks.<framework>.<optimizer>(*args, **kwargs)`` of a fixture case."""
     module = importlib.import_module(f"lrlessons.frameworks.{case['framework']}")
     args = [_decode(module, a) for a in case["args"]]
     kwargs = {k: _decode(module, v) for k, v in case["kwargs"].items()}
+    if case["framework"] == "pytorch":
+        kwargs = _cycled_momentum(case, kwargs)
     return getattr(module, case["optimizer"])(*args, **kwargs)
 
 
@@ -176,3 +191,25 @@ def test_sequence_problem_has_tiny_and_large_gradients():
     assert np.abs(g[0]).max() < 1e-8                       # ε placement shows on update 1
     assert np.abs(g[5]).max() > 10 * np.median(np.abs(np.delete(g, 5, axis=0)))  # AMSGrad
     assert np.abs(np.delete(g, 5, axis=0)[:, 3]).max() < 1e-6  # a coordinate where ε ~ √v
+
+
+MOMENTA = [c["id"] for c in CASES if "momenta" in c]
+
+
+def test_fixture_has_cycled_momentum_cases():
+    scheds = {c["kwargs"]["lr"]["schedule"] for c in CASES if c["id"] in MOMENTA}
+    opts = {c["optimizer"] for c in CASES if c["id"] in MOMENTA}
+    assert scheds == {"OneCycleLR", "CyclicLR"}
+    assert {"SGD", "Adam"} <= opts
+
+
+@pytest.mark.parametrize("case_id", MOMENTA)
+def test_cycled_momentum_values(case_id):
+    """The momentum torch's scheduler wrote before update k+1 equals ``schedule.momentum(k)``."""
+    case = BY_ID[case_id]
+    opt = build(case)
+    name = "momentum" if "momentum" in opt.hyperparameters else "beta1"
+    m = opt.hyperparameters[name]
+    expected = np.array(case["momenta"])
+    assert expected.max() > expected.min() + 0.01                  # torch really cycled it
+    np.testing.assert_allclose(m(np.arange(len(expected))), expected, rtol=1e-12, atol=0)

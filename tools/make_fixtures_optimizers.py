@@ -70,6 +70,16 @@ One JSON object::
   "kwargs": {"step_size": 5, "gamma": 0.5}}``); tf1: ``global_step`` is ``null``
   (``{"schedule": "exponential_decay", "args": [0.1, null, 10, 0.5], "kwargs": {"staircase": false}}``);
   keras: ``ExponentialDecay``; optax: ``exponential_decay``.
+- pytorch ``OneCycleLR`` and ``CyclicLR`` (whose first torch arguments are ``max_lr``, resp.
+  ``base_lr, max_lr``): every entry of ``args`` goes to the scheduler, and the optimizer's own
+  ``lr`` is ``args[0]`` (the scheduler overwrites it at construction anyway). With
+  ``cycle_momentum`` (torch's default) the scheduler also overwrites the optimizer's momentum
+  (SGD/RMSprop ``momentum``, Adam-family ``betas[0]``) every step: the case keeps the
+  ``momentum``/``betas`` the optimizer was built with, and the test gives lrlessons the
+  schedule's ``.momentum`` in their place (a torch scheduler with cycled momentum always
+  wins over the constructor's value). Such cases also store ``"momenta"``: ``momenta[k]`` is
+  ``param_groups[0]["momentum"]`` (or ``["betas"][0]``) after k ``sched.step()`` calls, the value
+  update k+1 used; it must equal ``schedule.momentum(k)``.
 - Floats are written with ``repr`` precision (json does), so float64 round-trips exactly.
 """
 
@@ -241,6 +251,29 @@ def specs():
     add(P, "AdamW", "StepLR", [],
         {"lr": {"schedule": "StepLR", "args": ["LR"], "kwargs": {"step_size": 7, "gamma": 0.3}},
          "weight_decay": 0.5}, LR_ADA)
+    # cycled momentum (OneCycleLR / CyclicLR with cycle_momentum=True, torch's default)
+    one = {"schedule": "OneCycleLR", "args": ["LR"], "kwargs": {"total_steps": STEPS}}
+    add(P, "SGD", "momentum_OneCycleLR", [], {"lr": one, "momentum": 0.9}, LR_MOM)
+    add(P, "SGD", "momentum_OneCycleLR_linear", [],
+        {"lr": {**one, "kwargs": {"total_steps": STEPS, "anneal_strategy": "linear", "pct_start": 0.25,
+                                  "base_momentum": 0.8, "max_momentum": 0.92}},
+         "momentum": 0.9}, LR_MOM)
+    add(P, "SGD", "momentum_OneCycleLR_three_phase", [],
+        {"lr": {**one, "kwargs": {"total_steps": STEPS, "three_phase": True, "div_factor": 10.0}},
+         "momentum": 0.9}, LR_MOM)
+    add(P, "Adam", "OneCycleLR", [], {"lr": one}, LR_ADA)
+    add(P, "AdamW", "OneCycleLR_three_phase", [],
+        {"lr": {**one, "kwargs": {"total_steps": STEPS, "three_phase": True, "anneal_strategy": "linear"}},
+         "weight_decay": 0.1}, LR_ADA)
+    add(P, "SGD", "momentum_CyclicLR_triangular2", [],
+        {"lr": {"schedule": "CyclicLR", "args": [0.004, "LR"],
+                "kwargs": {"step_size_up": 10, "step_size_down": 6, "mode": "triangular2"}},
+         "momentum": 0.9}, LR_MOM)
+    add(P, "RMSprop", "momentum_CyclicLR_exp_range", [],
+        {"lr": {"schedule": "CyclicLR", "args": [0.01, "LR"],
+                "kwargs": {"step_size_up": 8, "mode": "exp_range", "gamma": 0.97,
+                           "base_momentum": 0.7, "max_momentum": 0.85}},
+         "momentum": 0.8, "alpha": 0.9}, LR_ADA)
     add(P, "Adagrad", "lr_decay_ExponentialLR", [],
         {"lr": {"schedule": "ExponentialLR", "args": ["LR"], "kwargs": {"gamma": 0.95}},
          "lr_decay": 0.05}, LR_BIG)
@@ -428,11 +461,18 @@ def drive_pytorch(case):
         kwargs["lr"] = sched_spec["args"][0]
     opt = getattr(torch.optim, case["optimizer"])([p], *case["args"], **kwargs)
     sched = None
+    cycled = False
     if sched_spec is not None:
-        cls = getattr(torch.optim.lr_scheduler, sched_spec["schedule"])
-        sched = cls(opt, *sched_spec["args"][1:], **sched_spec["kwargs"])
-    grads, thetas = [], []
+        name = sched_spec["schedule"]
+        cls = getattr(torch.optim.lr_scheduler, name)
+        lr_args = sched_spec["args"] if name in ("OneCycleLR", "CyclicLR") else sched_spec["args"][1:]
+        sched = cls(opt, *lr_args, **sched_spec["kwargs"])
+        cycled = name in ("OneCycleLR", "CyclicLR") and sched_spec["kwargs"].get("cycle_momentum", True)
+    grads, thetas, momenta = [], [], []
     for k in range(STEPS):
+        if cycled:
+            group = opt.param_groups[0]
+            momenta.append(float(group["betas"][0] if "betas" in group else group["momentum"]))
         g = gradient(case["problem"], k, p.detach().numpy())
         p.grad = torch.tensor(g, dtype=torch.float64)
         opt.step()
@@ -440,6 +480,8 @@ def drive_pytorch(case):
             sched.step()
         grads.append(g)
         thetas.append(p.detach().numpy().copy())
+    if cycled:
+        case["momenta"] = momenta
     return np.array(grads), np.array(thetas)
 
 

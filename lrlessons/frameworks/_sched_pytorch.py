@@ -22,7 +22,8 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import schedules as S
-from .._checks import check_integer, check_interval, suggest_keywords
+from .._batch import leading
+from .._checks import check_bool, check_choice, check_integer, check_interval, suggest_keywords
 
 __all__ = [
     "StepLR",
@@ -37,6 +38,8 @@ __all__ = [
     "OneCycleLR",
     "SequentialLR",
     "LambdaLR",
+    "CyclicMomentum",
+    "OneCycleMomentum",
 ]
 
 
@@ -177,20 +180,32 @@ def CyclicLR(
 ) -> S.Cyclic:
     r"""``CyclicLR`` (Smith 2017), the core :func:`~lrlessons.schedules.cyclic`.
 
-    Only the learning rate is reproduced: ``cycle_momentum``, ``base_momentum`` and
-    ``max_momentum`` change the optimizer's momentum, not the rate, and are accepted and
-    ignored. A custom ``scale_fn`` is not supported (use :func:`LambdaLR`); ``scale_mode`` is
+    With ``cycle_momentum=True`` (torch's default) torch also sets the optimizer's momentum
+    (SGD/RMSprop ``momentum``, Adam-family ``betas[0]``) every step, inversely to the rate:
+    the schedule's ``.momentum`` attribute is that :class:`CyclicMomentum` schedule
+    (``None`` when ``cycle_momentum=False``); pass it to the optimizer, e.g.
+    ``pytorch.SGD(lr=s, momentum=s.momentum)`` or ``pytorch.Adam(lr=s, betas=(s.momentum, 0.999))``.
+    A custom ``scale_fn`` is not supported (use :func:`LambdaLR`); ``scale_mode`` is
     implied by ``mode`` (``"cycle"`` for the triangular modes, ``"iterations"`` for exp_range).
 
-    >>> [f"{float(v):.2f}" for v in CyclicLR(0.1, 1.0, step_size_up=2)([0, 1, 2, 3, 4])]
+    >>> s = CyclicLR(0.1, 1.0, step_size_up=2)
+    >>> [f"{float(v):.2f}" for v in s([0, 1, 2, 3, 4])]
     ['0.10', '0.55', '1.00', '0.55', '0.10']
+    >>> [f"{float(v):.2f}" for v in s.momentum([0, 1, 2, 3, 4])]
+    ['0.90', '0.85', '0.80', '0.85', '0.90']
     """
     if scale_fn is not None:
         raise ValueError(
             f"The 'scale_fn' parameter of CyclicLR is not supported here (custom scaling). Got {scale_fn!r}; "
             "use mode='triangular', 'triangular2' or 'exp_range', or LambdaLR."
         )
-    return S.cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
+    check_bool("CyclicLR", "cycle_momentum", cycle_momentum)
+    out = S.cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
+    momentum = None
+    if cycle_momentum:
+        momentum = CyclicMomentum(base_momentum, max_momentum, step_size_up, step_size_down, mode, gamma)
+    object.__setattr__(out, "momentum", momentum)     # (an attribute, not a field: repr unchanged)
+    return out
 
 
 @suggest_keywords
@@ -212,12 +227,18 @@ def OneCycleLR(
 
     ``total_steps`` or ``epochs * steps_per_epoch``. Like torch, step ``total_steps`` still
     has a value (the last phase's formula continued) and later steps raise ``ValueError``.
-    The momentum keywords (cycled .95 → .85 → .95 by torch) are accepted and ignored: they do
-    not change the learning rate.
+    With ``cycle_momentum=True`` (torch's default) torch also sets the optimizer's momentum
+    (SGD/RMSprop ``momentum``, Adam-family ``betas[0]``) every step, inversely to the rate
+    (``max_momentum`` → ``base_momentum`` → ``max_momentum``): the schedule's ``.momentum``
+    attribute is that :class:`OneCycleMomentum` schedule (``None`` when
+    ``cycle_momentum=False``). Pass it to the optimizer as torch's scheduler would set it:
+    ``pytorch.SGD(lr=s, momentum=s.momentum)`` or ``pytorch.Adam(lr=s, betas=(s.momentum, 0.999))``.
 
     >>> s = OneCycleLR(1.0, total_steps=100)
     >>> [f"{float(v):.6f}" for v in s([0, 29, 99])]
     ['0.040000', '1.000000', '0.000004']
+    >>> [f"{float(v):.4f}" for v in s.momentum([0, 29, 99])]
+    ['0.9500', '0.8500', '0.9500']
     """
     if total_steps is None:
         if epochs is None or steps_per_epoch is None:
@@ -226,7 +247,13 @@ def OneCycleLR(
         check_integer("OneCycleLR", "steps_per_epoch", steps_per_epoch, 1, None)
         total_steps = int(epochs) * int(steps_per_epoch)
     check_integer("OneCycleLR", "total_steps", total_steps, 1, None)
-    return S.one_cycle(max_lr, total_steps, pct_start, anneal_strategy, div_factor, final_div_factor, three_phase, past_end="pytorch")
+    check_bool("OneCycleLR", "cycle_momentum", cycle_momentum)
+    out = S.one_cycle(max_lr, total_steps, pct_start, anneal_strategy, div_factor, final_div_factor, three_phase, past_end="pytorch")
+    momentum = None
+    if cycle_momentum:
+        momentum = OneCycleMomentum(base_momentum, max_momentum, total_steps, pct_start, anneal_strategy, three_phase)
+    object.__setattr__(out, "momentum", momentum)     # (an attribute, not a field: repr unchanged)
+    return out
 
 
 @suggest_keywords
@@ -276,3 +303,138 @@ class LambdaLR(S.Schedule):
         lr = self.lr.tolist() if isinstance(self.lr, np.ndarray) else self.lr
         name = getattr(self.lr_lambda, "__name__", type(self.lr_lambda).__name__)
         return f"LambdaLR(lr={lr!r}, lr_lambda={name})"
+
+
+# ----------------------------------------------------------------------------------------
+# momentum schedules (cycle_momentum=True): what torch writes into the optimizer each step
+# ----------------------------------------------------------------------------------------
+
+
+def _check_momenta(owner: str, obj: Any) -> None:
+    S._prep(obj, owner, "base_momentum", "max_momentum")
+    check_interval(owner, "base_momentum", obj.base_momentum, 0, 1, "left")
+    check_interval(owner, "max_momentum", obj.max_momentum, 0, 1, "left")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CyclicMomentum(S.Schedule):
+    r"""The momentum ``CyclicLR(cycle_momentum=True)`` sets: :math:`m_{hi} - (m_{hi} - m_{lo})\,h(x)\,f`.
+
+    The same triangle :math:`h(x)` and scale :math:`f` as the rate
+    (:func:`~lrlessons.schedules.cyclic`), mirrored: ``max_momentum`` :math:`m_{hi}` where the
+    rate is lowest, ``base_momentum`` :math:`m_{lo}` at its peak (pytorch/pytorch
+    ``torch/optim/lr_scheduler.py``, ``CyclicLR.get_lr``; same operation order).
+
+    >>> s = CyclicMomentum(0.8, 0.9, step_size_up=2, mode="triangular2")
+    >>> [f"{float(v):.3f}" for v in s(range(7))]
+    ['0.900', '0.850', '0.800', '0.850', '0.900', '0.875', '0.850']
+    """
+
+    base_momentum: Any = 0.8
+    max_momentum: Any = 0.9
+    step_size_up: Any = 2000
+    step_size_down: Any = None
+    mode: str = "triangular"
+    gamma: Any = 1.0
+    _batched = ("base_momentum", "max_momentum", "step_size_up", "step_size_down", "gamma")
+
+    def __post_init__(self):
+        owner = "CyclicMomentum"
+        if self.step_size_down is None:
+            S._set(self, "step_size_down", self.step_size_up)
+        _check_momenta(owner, self)
+        S._prep(self, owner, "step_size_up", "step_size_down", "gamma")
+        check_interval(owner, "step_size_up", self.step_size_up, 0, None, "neither")
+        check_interval(owner, "step_size_down", self.step_size_down, 0, None, "left")
+        check_choice(owner, "mode", self.mode, ("triangular", "triangular2", "exp_range"))
+        check_interval(owner, "gamma", self.gamma, 0, None, "neither")
+
+    def _value(self, t):
+        lo, hi, up, down, gamma = leading(
+            t, self.base_momentum, self.max_momentum, self.step_size_up, self.step_size_down, self.gamma
+        )
+        t = np.maximum(t, 0)
+        L = up + down                                            # cycle length
+        r = up / L                                               # fraction of the cycle going up
+        cycle = np.floor(1 + t / L)                              # c = ⌊1 + t/L⌋
+        x = 1.0 + t / L - cycle                                  # position in the cycle, [0, 1)
+        r_down = np.where(r == 1, 0.5, r)
+        scale = np.where(x <= r, x / r, (x - 1) / (r_down - 1))  # h(x): rises 0→1, falls 1→0
+        if self.mode == "triangular":
+            f = 1.0
+        elif self.mode == "triangular2":
+            f = 1 / (2.0 ** (cycle - 1))                         # halve each cycle
+        else:
+            f = gamma**t                                         # γ^t (per iteration)
+        return hi - (hi - lo) * scale * f                        # m_hi − (m_hi − m_lo)·h·f
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class OneCycleMomentum(S.Schedule):
+    r"""The momentum ``OneCycleLR(cycle_momentum=True)`` sets: the rate's phases, mirrored.
+
+    The phases of :func:`~lrlessons.schedules.one_cycle` (ends :math:`\text{pct}\,T-1,\ T-1`;
+    three phases :math:`\text{pct}\,T-1,\ 2\,\text{pct}\,T-2,\ T-1`) and its anneal
+    function, going :math:`m_{hi}\to m_{lo}\to m_{hi}` (three phases: :math:`m_{hi}\to
+    m_{lo}\to m_{hi}\to m_{hi}`), with :math:`m_{lo}` = ``base_momentum`` at the rate's peak
+    (pytorch/pytorch ``torch/optim/lr_scheduler.py``, ``OneCycleLR._schedule_phases``). Steps
+    past ``total_steps`` raise, as in torch.
+
+    >>> s = OneCycleMomentum(0.85, 0.95, total_steps=10, pct_start=0.5, anneal_strategy="linear")
+    >>> [f"{float(v):.3f}" for v in s([0, 2, 4, 9])]
+    ['0.950', '0.900', '0.850', '0.950']
+    """
+
+    base_momentum: Any = 0.85
+    max_momentum: Any = 0.95
+    total_steps: Any = 100
+    pct_start: Any = 0.3
+    anneal_strategy: str = "cos"
+    three_phase: bool = False
+    _batched = ("base_momentum", "max_momentum", "total_steps", "pct_start")
+
+    def __post_init__(self):
+        owner = "OneCycleMomentum"
+        _check_momenta(owner, self)
+        S._prep(self, owner, "total_steps", "pct_start")
+        check_integer(owner, "total_steps", self.total_steps, 1, None)
+        check_interval(owner, "pct_start", self.pct_start, 0, 1, "both")
+        check_choice(owner, "anneal_strategy", self.anneal_strategy, ("cos", "linear"))
+        check_bool(owner, "three_phase", self.three_phase)
+
+    def __call__(self, step):
+        arr = np.asarray(step)
+        T = np.max(self.total_steps)
+        if arr.size and np.issubdtype(arr.dtype, np.number) and np.any(arr > T):
+            raise ValueError(
+                f"The 'step' argument of OneCycleMomentum must be in [0, {int(T)}] (total_steps; PyTorch "
+                f"raises past it). Got {np.max(arr).item()!r} instead."
+            )
+        return super().__call__(step)
+
+    def _anneal(self, start, end, pct):
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (np.cos(np.pi * pct) + 1)   # end + (start − end)·½(1 + cos πp)
+        return (end - start) * pct + start                                # start + (end − start)·p
+
+    def _value(self, t):
+        lo, hi, T, pct = leading(t, self.base_momentum, self.max_momentum, self.total_steps, self.pct_start)
+        t = np.maximum(t, 0)
+        if self.three_phase:
+            ends = [pct * T - 1, 2 * pct * T - 2, T - 1]
+            moms = [hi, lo, hi, hi]
+        else:
+            ends = [pct * T - 1, T - 1]
+            moms = [hi, lo, hi]
+        out = np.zeros(np.broadcast_shapes(np.shape(lo), np.shape(hi), np.shape(T), t.shape))
+        done = np.zeros(out.shape, bool)
+        start = 0.0
+        for k, end in enumerate(ends):
+            last = k == len(ends) - 1
+            here = ~done & ((t <= end) | last)                  # PyTorch: first phase with t ≤ end_step
+            span = end - start
+            p = np.where(span > 0, (t - start) / np.where(span > 0, span, 1.0), 1.0)   # q = (t − s)/(e − s)
+            out = np.where(here, self._anneal(moms[k], moms[k + 1], p), out)
+            done = done | here
+            start = end
+        return out

@@ -36,6 +36,10 @@ __all__ = [
     "power",
 ]
 
+# Hyperparameters that may also be schedules, like ``lr`` (PyTorch's ``cycle_momentum`` sets
+# them every step), with the interval their value must lie in at every update.
+SCHEDULABLE = {"momentum": (0, 1, "left"), "beta1": (0, 1, "left")}
+
 # Trailing sizes up to this are padded to theta's full shape (see ``Optimizer._pad``).
 _FULL_SHAPE_MAX = 16
 
@@ -157,14 +161,23 @@ def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, st
     Errors raised by the core factory are reworded with the framework's own parameter names
     (``rename`` maps core name -> framework name), so ``keras.Adam(beta_1=1.0)`` reports
     ``'beta_1'`` of ``keras.Adam``.
+
+    A schedule given for a name in ``SCHEDULABLE`` (``momentum``, ``beta1``) is bound as such:
+    the factory validates and builds with its value at step 0, and the :class:`Optimizer`
+    evaluates it at ``state.count`` on every update (validated on use).
     """
     rename = dict(rename or {})
+    scheduled = {k: v for k, v in kwargs.items() if k in SCHEDULABLE and callable(v)}
     try:
+        for k, f in scheduled.items():
+            first = np.asarray(f(0), dtype=np.float64)
+            kwargs[k] = first.item() if first.ndim == 0 else first
         opt = factory(**kwargs)
     except (ValueError, TypeError) as err:
         msg = _PARAM_RE.sub(lambda m: f"The {rename.get(m.group(1), m.group(1))!r} parameter of {display}", str(err))
         raise type(err)(msg) from None
-    return Optimizer(display, opt.hyperparameters, opt.equations, opt._init, opt.update, opt.flags)
+    hyperparameters = {k: scheduled.get(k, v) for k, v in opt.hyperparameters.items()}
+    return Optimizer(display, hyperparameters, opt.equations, opt._init, opt.update, opt.flags)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -176,7 +189,10 @@ class Optimizer:
     name : str
         The factory's name, e.g. ``"adam"``.
     hyperparameters : Mapping
-        Read-only view of the bound values (``lr`` may be a schedule).
+        Read-only view of the bound values. ``lr`` may be a schedule, and so may the names in
+        ``SCHEDULABLE`` (``momentum``, ``beta1``): each is called with ``state.count`` (the
+        update about to happen), its value checked against its interval (a ``ValueError``
+        names the step), then padded like any value.
     equations : tuple of (str, str)
         Ordered ``(trace field, LaTeX)`` pairs, one per line of the update, for the options
         this optimizer was built with.
@@ -195,16 +211,22 @@ class Optimizer:
     def __post_init__(self):
         object.__setattr__(self, "hyperparameters", MappingProxyType(dict(self.hyperparameters)))
         object.__setattr__(self, "equations", tuple(tuple(e) for e in self.equations))
-        static, numeric = {}, {}
+        static, numeric, scheduled = {}, {}, {}
         for k, v in self.hyperparameters.items():
             if k == "lr":
                 continue
-            if k in self.flags or isinstance(v, (bool, np.bool_, str)) or v is None or callable(v):
+            if k in SCHEDULABLE and callable(v) and k not in self.flags:
+                lo, hi, closed = SCHEDULABLE[k]
+                if k == "momentum" and self.hyperparameters.get("nesterov") is True:
+                    closed = "neither"                         # Nesterov needs momentum > 0
+                scheduled[k] = (v, lo, hi, closed)
+            elif k in self.flags or isinstance(v, (bool, np.bool_, str)) or v is None or callable(v):
                 static[k] = v
             else:
                 numeric[k] = v
         object.__setattr__(self, "_static", static)
         object.__setattr__(self, "_numeric", numeric)
+        object.__setattr__(self, "_scheduled", tuple(scheduled.items()))
         object.__setattr__(self, "_padded", {})
         object.__setattr__(self, "_shapes", tuple((k, np.shape(v)) for k, v in numeric.items() if np.ndim(v)))
 
@@ -262,6 +284,8 @@ class Optimizer:
         if not (type(lr) is float and lr >= 0):  # (fast path for the common case)
             check_interval(self.name, "lr", lr, 0, None, "left")
             shapes = (("lr", np.shape(lr)), *shapes)
+        if self._scheduled:
+            shapes = (*shapes, *((k, np.shape(v)) for k, v in self.resolve_scheduled(state).items()))
         for name, shape in shapes:
             if shape and shape != theta.shape[: len(shape)]:
                 raise ValueError(
@@ -284,7 +308,31 @@ class Optimizer:
             lr = padded_lr
         elif type(lr) is not float or theta.dtype != np.float64:
             lr = self._pad(theta, lr)
+        if self._scheduled:                                    # resolved every update, never cached
+            hp = {**hp, **{k: self._pad(theta, v) for k, v in self.resolve_scheduled(state).items()}}
         return self.update(theta, grad, state, lr, **hp)
+
+    def resolve_scheduled(self, state: Any) -> dict:
+        """The scheduled hyperparameters (``momentum``, ``beta1``) at ``state.count``, each checked.
+
+        Checked on use (a factory cannot check a schedule up front), with the factory's message
+        and the step: ``The 'momentum' parameter of pytorch.SGD must be in [0, 1). Got 1.2
+        instead (at step 17).``
+        """
+        out = {}
+        for k, (f, lo, hi, closed) in self._scheduled:
+            v = f(state.count)
+            if type(v) is np.ndarray and v.ndim == 0:
+                v = float(v)
+            if not (type(v) is float and lo < v < hi):         # (fast path for the common case)
+                try:
+                    check_interval(self.name, k, v, lo, hi, closed)
+                except (ValueError, TypeError) as err:
+                    msg = str(err)
+                    msg = (msg[:-1] if msg.endswith(".") else msg) + f" (at step {int(np.max(state.count))})."
+                    raise type(err)(msg) from None
+            out[k] = v
+        return out
 
     @staticmethod
     def _pad(theta: np.ndarray, value: Any, cached: bool = False) -> Any:
