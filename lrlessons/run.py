@@ -55,7 +55,7 @@ diverged at step 18
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any, Callable, Mapping, NamedTuple
 
 import math

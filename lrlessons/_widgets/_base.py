@@ -404,6 +404,26 @@ def drawable(theta: np.ndarray, bounds: Any, diverged: Any) -> tuple[np.ndarray,
     return np.asarray(theta, dtype=float).reshape(-1, 2), False
 
 
+def contour_and_loss_axes(app, steps: int):
+    """The race/diff layout: ``app.problem``'s contours (left) and a log loss axis (right).
+
+    Limits are fixed here (x: the horizon, y: 1e-8 to 100× the start's gap) so later frames
+    only redraw moving artists. Sets ``app.ax``, ``app.ax_loss`` and ``app.fmin`` (f*).
+    """
+    app.clear_figure()
+    app.ax, app.ax_loss = app.fig.subplots(1, 2, width_ratios=[1.1, 1])
+    contour_background(app.ax, app.problem)
+    viz._styled(app.ax_loss)
+    p = app.problem
+    app.fmin = float(getattr(p, "minimum_loss", None) or 0.0)
+    f0 = float(p.loss(np.asarray(p.x0, dtype=float))) - app.fmin
+    app.ax_loss.set_yscale("log")
+    app.ax_loss.set_ylim(1e-8, max(f0, 1e-6) * 1e2)
+    app.ax_loss.set_xlim(0, steps)
+    app.ax_loss.set_xlabel(r"step $t$")
+    app.ax_loss.set_ylabel(r"$f(\theta_t) - f^*$")
+
+
 def contour_background(ax, problem, levels: int = 18) -> None:
     """Draw a problem's contours into ``ax`` (house style), fixed to its bounds."""
     viz.plot_contour(problem, ax=ax, levels=levels)

@@ -9,7 +9,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import viz
-from ._base import App, DEFAULT_LR, contour_background, drawable, fmt_vec, hp_control, resolve_problem, simulate, surface_names
+from ._base import App, DEFAULT_LR, contour_and_loss_axes, drawable, fmt_vec, hp_control, resolve_problem, simulate, surface_names
 
 __all__ = ["FrameworkDiff", "FRAMEWORK_OPTIMIZERS", "build"]
 
@@ -139,19 +139,7 @@ class FrameworkDiff(App):
 
     # -- view -----------------------------------------------------------------------------
     def reset_view(self) -> None:
-        fig = self.fig
-        self.clear_figure()
-        self.ax, self.ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
-        contour_background(self.ax, self.problem)
-        viz._styled(self.ax_loss)
-        p = self.problem
-        self.fmin = float(getattr(p, "minimum_loss", None) or 0.0)
-        f0 = float(p.loss(np.asarray(p.x0, dtype=float))) - self.fmin
-        self.ax_loss.set_yscale("log")
-        self.ax_loss.set_ylim(1e-8, max(f0, 1e-6) * 1e2)
-        self.ax_loss.set_xlim(0, self.steps)
-        self.ax_loss.set_xlabel(r"step $t$")
-        self.ax_loss.set_ylabel(r"$f(\theta_t) - f^*$")
+        contour_and_loss_axes(self, self.steps)
         self.artists = {}
         for i, label in enumerate(FRAMEWORK_OPTIMIZERS["adam"]):
             c, ls = viz.color(i), _LINESTYLES[i]

@@ -8,7 +8,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import viz
-from ._base import App, DEFAULT_LR, contour_background, drawable, fmt_vec, hp_control, optimizer_factories, resolve_problem, \
+from ._base import App, DEFAULT_LR, contour_and_loss_axes, drawable, fmt_vec, hp_control, optimizer_factories, resolve_problem, \
     simulate, surface_names
 
 __all__ = ["OptimizerRace", "MAIN_HYPERPARAMETER"]
@@ -131,19 +131,7 @@ class OptimizerRace(App):
     # -- view -----------------------------------------------------------------------------
     def reset_view(self) -> None:
         """New problem or horizon: redraw the static layer with fixed limits, recompute all lanes."""
-        fig = self.fig
-        self.clear_figure()
-        self.ax, self.ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
-        contour_background(self.ax, self.problem)
-        viz._styled(self.ax_loss)
-        p = self.problem
-        self.fmin = float(getattr(p, "minimum_loss", None) or 0.0)
-        f0 = float(p.loss(np.asarray(p.x0, dtype=float))) - self.fmin
-        self.ax_loss.set_yscale("log")
-        self.ax_loss.set_ylim(1e-8, max(f0, 1e-6) * 1e2)
-        self.ax_loss.set_xlim(0, self.steps)
-        self.ax_loss.set_xlabel(r"step $t$")
-        self.ax_loss.set_ylabel(r"$f(\theta_t) - f^*$")
+        contour_and_loss_axes(self, self.steps)
         for lane in self.lanes:
             c = lane.color
             (lane.path,) = self.ax.plot([], [], color=c, linewidth=1.6, label=lane.name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipywidgets as W
-import numpy as np
 
 from .. import viz
 from ._base import App, fmt_vec

@@ -198,7 +198,7 @@ class SweepExplorer(App):
         self.path.set_data(pts[:, 0], pts[:, 1])
         self.end.set_data(pts[-1:, 0], pts[-1:, 1])
         self.end.set_marker("X" if left or g.diverged[i, j] else "o")
-        what = (f'<b style="color:#D55E00">diverged</b>' if g.diverged[i, j] else
+        what = ('<b style="color:#D55E00">diverged</b>' if g.diverged[i, j] else
                 f"final f − f* = <code>{fmt_vec(self.values()[i, j]) if self.metric.value == 'final loss' else fmt_vec(g.final_loss[i, j])}</code>, "
                 f"steps to tol = <code>{int(g.steps_to_tol[i, j]) if g.steps_to_tol[i, j] >= 0 else 'never'}</code>")
         self.cell_html.value = f"{g.row_name} = <code>{fmt_vec(g.rows[i])}</code>, {g.col_name} = <code>{fmt_vec(g.cols[j])}</code>: {what}"
