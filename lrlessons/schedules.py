@@ -935,7 +935,8 @@ def cyclic(
 
     L. N. Smith (2017), Cyclical Learning Rates for Training Neural Networks, WACV,
     arXiv:1506.01186 (the triangular policy and its two variants). Framework: PyTorch
-    ``CyclicLR`` (same formula and defaults; its momentum cycling is not a learning rate).
+    ``CyclicLR`` (same formula and defaults; its momentum cycling is ``pytorch.CyclicLR(...).momentum``,
+    a schedule any optimizer takes for ``momentum`` or ``beta1``).
 
     Parameters
     ----------

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lrlessons import optimizers as O
-from lrlessons.schedules import exponential_decay
+from lrlessons.schedules import constant, exponential_decay
 
 # Every factory with every notable option combination (the ones that change equations).
 VARIANTS = [
@@ -407,3 +407,25 @@ def test_scheduled_momentum_batched_and_in_run():
     bad = pt.SGD(lr=0.01, momentum=linear(0.9, 1.5, 20))      # run checks only step 0 itself:
     with pytest.raises(ValueError, match=r"Got 1.02 instead \(at step 4\)"):   # apply checks the rest
         run(bad, quadratic(), steps=30)
+
+
+@pytest.mark.parametrize("factory, name", [
+    (O.momentum, "momentum"), (O.rmsprop, "momentum"), (O.adam, "beta1"), (O.adamw, "beta1"),
+    (O.nadam, "beta1"), (O.radam, "beta1"), (O.adamax, "beta1"),
+])
+def test_core_factories_take_a_momentum_schedule_like_the_pytorch_wrappers(factory, name):
+    """The core binds the schedule (evaluated at state.count) exactly as it binds lr."""
+    from lrlessons.frameworks import pytorch
+    s = pytorch.OneCycleLR(0.1, total_steps=12)
+    opt = factory(lr=s, **{name: s.momentum})
+    assert opt.hyperparameters[name] is s.momentum
+    theta, state = np.array([1.0, -2.0]), opt.init(np.array([1.0, -2.0]))
+    ref_theta, ref_state = theta.copy(), state
+    for k in range(6):
+        g = np.array([1.0, 0.5]) * (k + 1) - ref_theta
+        theta, state, _ = opt.step(theta, g, state)
+        fixed = factory(lr=float(s(k)), **{name: float(s.momentum(k))})
+        ref_theta, ref_state, _ = fixed.step(ref_theta, g, ref_state)
+        np.testing.assert_array_equal(theta, ref_theta)
+    with pytest.raises(ValueError, match=rf"'{name}' parameter of {factory.__name__} must be in \[0, 1\)\. Got 1.5"):
+        factory(**{name: constant(1.5)})                     # step 0 is checked by the factory

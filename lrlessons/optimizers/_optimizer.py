@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import math
 import re
 import weakref
 from collections import namedtuple
@@ -155,29 +154,47 @@ def weight_decay_step(theta, grad, lr, weight_decay, decoupled):
 _PARAM_RE = re.compile(r"The '([A-Za-z_0-9]+)' parameter of ([A-Za-z_0-9.]+)")
 
 
+def accepts_schedules(factory: Callable) -> Callable:
+    """Let a core factory take a schedule for ``momentum`` / ``beta1`` (``SCHEDULABLE``), as for ``lr``.
+
+    The factory validates and builds with the schedule's value at step 0 (which picks the
+    equations); the returned :class:`Optimizer` binds the schedule itself and evaluates it at
+    ``state.count`` on every update, validating each value (PyTorch's ``OneCycleLR`` and
+    ``CyclicLR`` cycle momentum this way: ``pytorch.OneCycleLR(...).momentum``).
+    """
+    sig = inspect.signature(factory)
+
+    @functools.wraps(factory)
+    def wrapper(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        scheduled = {k: v for k, v in bound.arguments.items() if k in SCHEDULABLE and callable(v)}
+        if not scheduled:
+            return factory(*args, **kwargs)
+        for k, f in scheduled.items():
+            first = np.asarray(f(0), dtype=np.float64)
+            bound.arguments[k] = first.item() if first.ndim == 0 else first
+        opt = factory(*bound.args, **bound.kwargs)
+        hyperparameters = {k: scheduled.get(k, v) for k, v in opt.hyperparameters.items()}
+        return Optimizer(opt.name, hyperparameters, opt.equations, opt._init, opt.update, opt.flags)
+
+    return wrapper
+
+
 def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, str] | None = None, **kwargs) -> "Optimizer":
     """Build a core optimizer for a framework class/function and give it that framework's name.
 
     Errors raised by the core factory are reworded with the framework's own parameter names
     (``rename`` maps core name -> framework name), so ``keras.Adam(beta_1=1.0)`` reports
-    ``'beta_1'`` of ``keras.Adam``.
-
-    A schedule given for a name in ``SCHEDULABLE`` (``momentum``, ``beta1``) is bound as such:
-    the factory validates and builds with its value at step 0, and the :class:`Optimizer`
-    evaluates it at ``state.count`` on every update (validated on use).
+    ``'beta_1'`` of ``keras.Adam``. Schedules for ``momentum``/``beta1`` are handled by the
+    core factory (:func:`accepts_schedules`).
     """
     rename = dict(rename or {})
-    scheduled = {k: v for k, v in kwargs.items() if k in SCHEDULABLE and callable(v)}
     try:
-        for k, f in scheduled.items():
-            first = np.asarray(f(0), dtype=np.float64)
-            kwargs[k] = first.item() if first.ndim == 0 else first
         opt = factory(**kwargs)
     except (ValueError, TypeError) as err:
         msg = _PARAM_RE.sub(lambda m: f"The {rename.get(m.group(1), m.group(1))!r} parameter of {display}", str(err))
         raise type(err)(msg) from None
-    hyperparameters = {k: scheduled.get(k, v) for k, v in opt.hyperparameters.items()}
-    return Optimizer(display, hyperparameters, opt.equations, opt._init, opt.update, opt.flags)
+    return Optimizer(display, opt.hyperparameters, opt.equations, opt._init, opt.update, opt.flags)
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -18,7 +18,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_choice, check_interval, suggest_keywords
-from ._optimizer import Optimizer, is_active, power, trace, weight_decay_lines, weight_decay_step, zeros_like_float
+from ._optimizer import (Optimizer, accepts_schedules, is_active, power, trace, weight_decay_lines,
+                         weight_decay_step, zeros_like_float)
 
 __all__ = ["adam", "update", "init", "equations", "State"]
 
@@ -118,6 +119,7 @@ def check_adam_options(owner, lr, beta1, beta2, eps, amsgrad, weight_decay, deco
 
 
 @suggest_keywords
+@accepts_schedules
 def adam(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8, amsgrad: bool = False,
          weight_decay: Any = 0.0, decoupled_weight_decay: bool = False, epsilon_hat: bool = False,
          eps_root: Any = 0.0, amsgrad_on: str = "raw") -> Optimizer:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from .._checks import suggest_keywords
-from ._optimizer import Optimizer
+from ._optimizer import Optimizer, accepts_schedules
 from .adam import check_adam_options, equations, init, update
 
 __all__ = ["adamw", "update", "init", "equations"]
 
 
 @suggest_keywords
+@accepts_schedules
 def adamw(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8, weight_decay: Any = 1e-2,
           amsgrad: bool = False, epsilon_hat: bool = False, eps_root: Any = 0.0, amsgrad_on: str = "raw") -> Optimizer:
     r"""AdamW: Adam plus a weight decay that bypasses the adaptive scaling.

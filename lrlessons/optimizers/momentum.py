@@ -7,7 +7,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from ._optimizer import Optimizer, is_active, trace, weight_decay_lines, weight_decay_step, zeros_like_float
+from ._optimizer import (Optimizer, accepts_schedules, is_active, trace, weight_decay_lines, weight_decay_step,
+                         zeros_like_float)
 
 __all__ = ["momentum", "update", "init", "equations", "State"]
 
@@ -59,6 +60,7 @@ def update(theta, grad, state, lr, momentum, dampening, nesterov, weight_decay=0
 
 
 @suggest_keywords
+@accepts_schedules
 def momentum(lr: Any = 1e-3, momentum: Any = 0.9, nesterov: bool = False, dampening: Any = 0.0,
              weight_decay: Any = 0.0, decoupled_weight_decay: bool = False, lr_in_buffer: bool = False,
              dampen_first: bool = False) -> Optimizer:

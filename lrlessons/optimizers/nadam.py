@@ -7,7 +7,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_choice, check_interval, suggest_keywords
-from ._optimizer import Optimizer, is_active, power, trace, weight_decay_lines, weight_decay_step, zeros_like_float
+from ._optimizer import (Optimizer, accepts_schedules, is_active, power, trace, weight_decay_lines,
+                         weight_decay_step, zeros_like_float)
 
 __all__ = ["nadam", "update", "init", "equations", "State"]
 
@@ -78,6 +79,7 @@ def update(theta, grad, state, lr, beta1, beta2, eps, momentum_decay, momentum_s
 
 
 @suggest_keywords
+@accepts_schedules
 def nadam(lr: Any = 2e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8, weight_decay: Any = 0.0,
           momentum_decay: Any = 4e-3, decoupled_weight_decay: bool = False, momentum_schedule: str = "dozat",
           eps_root: Any = 0.0) -> Optimizer:

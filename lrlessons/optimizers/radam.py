@@ -7,7 +7,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from ._optimizer import Optimizer, is_active, power, trace, weight_decay_lines, weight_decay_step, zeros_like_float
+from ._optimizer import (Optimizer, accepts_schedules, is_active, power, trace, weight_decay_lines,
+                         weight_decay_step, zeros_like_float)
 
 __all__ = ["radam", "update", "init", "equations", "State"]
 
@@ -76,6 +77,7 @@ def update(theta, grad, state, lr, beta1, beta2, eps, rectify_threshold, epsilon
 
 
 @suggest_keywords
+@accepts_schedules
 def radam(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8, weight_decay: Any = 0.0,
           decoupled_weight_decay: bool = False, rectify_threshold: Any = 5.0, epsilon_hat: bool = True,
           eps_root: Any = 0.0) -> Optimizer:

@@ -7,8 +7,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from ._optimizer import (Optimizer, full_like_float, is_active, power, trace, weight_decay_lines, weight_decay_step,
-                         zeros_like_float)
+from ._optimizer import (Optimizer, accepts_schedules, full_like_float, is_active, power, trace, weight_decay_lines,
+                         weight_decay_step, zeros_like_float)
 
 __all__ = ["rmsprop", "update", "init", "equations", "State"]
 
@@ -98,6 +98,7 @@ def update(theta, grad, state, lr, decay, eps, momentum, centered, eps_in_sqrt=F
 
 
 @suggest_keywords
+@accepts_schedules
 def rmsprop(lr: Any = 1e-2, decay: Any = 0.99, eps: Any = 1e-8, momentum: Any = 0.0, centered: bool = False,
             weight_decay: Any = 0.0, decoupled_weight_decay: bool = False, eps_in_sqrt: bool = False,
             lr_in_buffer: bool = False, initial_mean_square: Any = 0.0, bias_correction: bool = False,
