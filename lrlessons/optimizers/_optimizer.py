@@ -154,6 +154,16 @@ def weight_decay_step(theta, grad, lr, weight_decay, decoupled):
 _PARAM_RE = re.compile(r"The '([A-Za-z_0-9]+)' parameter of ([A-Za-z_0-9.]+)")
 
 
+def check_moments(owner: str, lr: Any, beta1: Any, beta2: Any, eps: Any, weight_decay: Any) -> None:
+    """The checks every Adam-family factory shares: lr ≥ 0 (unless a schedule), β₁, β₂ in [0, 1), ε > 0, λ ≥ 0."""
+    if not callable(lr):
+        check_interval(owner, "lr", lr, 0, None, "left")
+    check_interval(owner, "beta1", beta1, 0, 1, "left")
+    check_interval(owner, "beta2", beta2, 0, 1, "left")
+    check_interval(owner, "eps", eps, 0, None, "neither")
+    check_interval(owner, "weight_decay", weight_decay, 0, None, "left")
+
+
 def accepts_schedules(factory: Callable) -> Callable:
     """Let a core factory take a schedule for ``momentum`` / ``beta1`` (``SCHEDULABLE``), as for ``lr``.
 

@@ -18,8 +18,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_choice, check_interval, suggest_keywords
-from ._optimizer import (Optimizer, accepts_schedules, is_active, power, trace, weight_decay_lines,
-                         weight_decay_step, zeros_like_float)
+from ._optimizer import (Optimizer, accepts_schedules, check_moments, is_active, power, trace,
+                         weight_decay_lines, weight_decay_step, zeros_like_float)
 
 __all__ = ["adam", "update", "init", "equations", "State"]
 
@@ -99,12 +99,7 @@ def update(theta, grad, state, lr, beta1, beta2, eps, amsgrad=False, weight_deca
 def check_adam_options(owner, lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled_weight_decay,
                        epsilon_hat, eps_root, amsgrad_on):
     """The validation shared by :func:`adam` and :func:`~lrlessons.optimizers.adamw`."""
-    if not callable(lr):
-        check_interval(owner, "lr", lr, 0, None, "left")
-    check_interval(owner, "beta1", beta1, 0, 1, "left")
-    check_interval(owner, "beta2", beta2, 0, 1, "left")
-    check_interval(owner, "eps", eps, 0, None, "neither")
-    check_interval(owner, "weight_decay", weight_decay, 0, None, "left")
+    check_moments(owner, lr, beta1, beta2, eps, weight_decay)
     check_interval(owner, "eps_root", eps_root, 0, None, "left")
     for name, flag in (("amsgrad", amsgrad), ("decoupled_weight_decay", decoupled_weight_decay),
                        ("epsilon_hat", epsilon_hat)):

@@ -7,8 +7,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from ._optimizer import (Optimizer, accepts_schedules, is_active, power, trace, weight_decay_lines,
-                         weight_decay_step, zeros_like_float)
+from ._optimizer import (Optimizer, accepts_schedules, check_moments, is_active, power, trace,
+                         weight_decay_lines, weight_decay_step, zeros_like_float)
 
 __all__ = ["radam", "update", "init", "equations", "State"]
 
@@ -135,12 +135,7 @@ def radam(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8,
     1.000 0.80
     """
     owner = "radam"
-    if not callable(lr):
-        check_interval(owner, "lr", lr, 0, None, "left")
-    check_interval(owner, "beta1", beta1, 0, 1, "left")
-    check_interval(owner, "beta2", beta2, 0, 1, "left")
-    check_interval(owner, "eps", eps, 0, None, "neither")
-    check_interval(owner, "weight_decay", weight_decay, 0, None, "left")
+    check_moments(owner, lr, beta1, beta2, eps, weight_decay)
     check_interval(owner, "rectify_threshold", rectify_threshold, 4, None, "left")
     check_interval(owner, "eps_root", eps_root, 0, None, "left")
     check_bool(owner, "decoupled_weight_decay", decoupled_weight_decay)
