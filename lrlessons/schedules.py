@@ -265,11 +265,11 @@ def linear(learning_rate: Any, end_learning_rate: Any, decay_steps: Any) -> Line
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class ExponentialDecay(Schedule):
-    r"""Exponential decay, :math:`\eta(t) = \eta_0 \, r^{p}` with :math:`p = t/D`, floored when ``staircase``.
+class _StepDecay(Schedule):
+    r"""What TF1's three decays share: :math:`\eta_0`, :math:`D`, a rate, and the exponent :math:`p`.
 
-    TF1 ``tf.train.exponential_decay``, Keras ``ExponentialDecay`` (same code); PyTorch's
-    ``StepLR`` is the staircase case and ``ExponentialLR`` the case ``D = 1``.
+    :math:`p = t/D`, floored when ``staircase`` (TF1 ``learning_rate_decay.py``, Keras
+    ``learning_rate_schedule.py``: ``p = step / decay_steps``, ``if staircase: p = floor(p)``).
     """
 
     learning_rate: Any
@@ -277,21 +277,33 @@ class ExponentialDecay(Schedule):
     decay_rate: Any
     staircase: bool = False
     _batched = ("learning_rate", "decay_steps", "decay_rate")
+    _owner = ""
 
     def __post_init__(self):
-        for name in ("learning_rate", "decay_steps", "decay_rate"):
-            _set(self, name, _hp(getattr(self, name)))
-        check_interval("exponential_decay", "learning_rate", self.learning_rate, 0, None, "left")
-        check_interval("exponential_decay", "decay_steps", self.decay_steps, 0, None, "neither")
-        check_interval("exponential_decay", "decay_rate", self.decay_rate, 0, None, "left")
-        check_bool("exponential_decay", "staircase", self.staircase)
+        _prep(self, self._owner, *self._batched)
+        check_interval(self._owner, "learning_rate", self.learning_rate, 0, None, "left")
+        check_interval(self._owner, "decay_steps", self.decay_steps, 0, None, "neither")
+        check_interval(self._owner, "decay_rate", self.decay_rate, 0, None, "left")
+        check_bool(self._owner, "staircase", self.staircase)
+
+    def _exponent(self, t, D):
+        p = np.maximum(t, 0) / D                    # p = t / D
+        return np.floor(p) if self.staircase else p  # p = ⌊t / D⌋ with staircase
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ExponentialDecay(_StepDecay):
+    r"""Exponential decay, :math:`\eta(t) = \eta_0 \, r^{p}` with :math:`p = t/D`, floored when ``staircase``.
+
+    TF1 ``tf.train.exponential_decay``, Keras ``ExponentialDecay`` (same code); PyTorch's
+    ``StepLR`` is the staircase case and ``ExponentialLR`` the case ``D = 1``.
+    """
+
+    _owner = "exponential_decay"
 
     def _value(self, t):
         lr0, D, r = leading(t, self.learning_rate, self.decay_steps, self.decay_rate)
-        p = np.maximum(t, 0) / D                    # p = t / D
-        if self.staircase:
-            p = np.floor(p)                         # p = ⌊t / D⌋
-        return lr0 * r**p                           # η(t) = η₀ · r^p
+        return lr0 * r ** self._exponent(t, D)      # η(t) = η₀ · r^p
 
 
 def exponential_decay(learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False) -> ExponentialDecay:
@@ -327,28 +339,14 @@ def exponential_decay(learning_rate: Any, decay_steps: Any, decay_rate: Any, sta
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class NaturalExpDecay(Schedule):
+class NaturalExpDecay(_StepDecay):
     r""":math:`\eta(t) = \eta_0\, e^{-k p}`, computed as TF does: :math:`\eta_0\,(e^{-k})^{p}`."""
 
-    learning_rate: Any
-    decay_steps: Any
-    decay_rate: Any
-    staircase: bool = False
-    _batched = ("learning_rate", "decay_steps", "decay_rate")
-
-    def __post_init__(self):
-        _prep(self, "natural_exp_decay", *self._batched)
-        check_interval("natural_exp_decay", "learning_rate", self.learning_rate, 0, None, "left")
-        check_interval("natural_exp_decay", "decay_steps", self.decay_steps, 0, None, "neither")
-        check_interval("natural_exp_decay", "decay_rate", self.decay_rate, 0, None, "left")
-        check_bool("natural_exp_decay", "staircase", self.staircase)
+    _owner = "natural_exp_decay"
 
     def _value(self, t):
         lr0, D, k = leading(t, self.learning_rate, self.decay_steps, self.decay_rate)
-        p = np.maximum(t, 0) / D
-        if self.staircase:
-            p = np.floor(p)
-        return lr0 * np.exp(-k) ** p                # η₀ · (e^{−k})^p = η₀ · e^{−k·p}
+        return lr0 * np.exp(-k) ** self._exponent(t, D)   # η₀ · (e^{−k})^p = η₀ · e^{−k·p}
 
 
 def natural_exp_decay(learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False) -> NaturalExpDecay:
@@ -379,28 +377,14 @@ def natural_exp_decay(learning_rate: Any, decay_steps: Any, decay_rate: Any, sta
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class InverseTimeDecay(Schedule):
+class InverseTimeDecay(_StepDecay):
     r""":math:`\eta(t) = \eta_0 / (1 + k\,p)`."""
 
-    learning_rate: Any
-    decay_steps: Any
-    decay_rate: Any
-    staircase: bool = False
-    _batched = ("learning_rate", "decay_steps", "decay_rate")
-
-    def __post_init__(self):
-        _prep(self, "inverse_time_decay", *self._batched)
-        check_interval("inverse_time_decay", "learning_rate", self.learning_rate, 0, None, "left")
-        check_interval("inverse_time_decay", "decay_steps", self.decay_steps, 0, None, "neither")
-        check_interval("inverse_time_decay", "decay_rate", self.decay_rate, 0, None, "left")
-        check_bool("inverse_time_decay", "staircase", self.staircase)
+    _owner = "inverse_time_decay"
 
     def _value(self, t):
         lr0, D, k = leading(t, self.learning_rate, self.decay_steps, self.decay_rate)
-        p = np.maximum(t, 0) / D
-        if self.staircase:
-            p = np.floor(p)
-        return lr0 / (1 + k * p)                    # η₀ / (1 + k·p)
+        return lr0 / (1 + k * self._exponent(t, D))  # η₀ / (1 + k·p)
 
 
 def inverse_time_decay(learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False) -> InverseTimeDecay:
