@@ -316,7 +316,7 @@ def avoidable_overhead(n: int, dtype, quick: bool) -> None:
 
         cases["per_run(theta, lr) in apply (a 0-d array per step)"] = lambda: per_run(theta, lr)
     if "weight_decay" in kwargs:
-        from lrlessons.optimizers._optimizer import is_active
+        from lrlessons.optimizers.base import is_active
 
         wd = kwargs["weight_decay"]
         cases[f"is_active(weight_decay={type(wd).__name__}) in update"] = lambda: is_active(wd)

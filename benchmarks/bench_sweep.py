@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from lrlessons import optimizers, problems
-from lrlessons.run import run, sweep
+from lrlessons.training import run, sweep
 
 N_LR, N_BETA, STEPS, LOOP_SUBSET, REPEATS = 100, 100, 500, 200, 3
 

@@ -1,19 +1,19 @@
 """lrlessons: how the learning rate, and the optimizers that adapt it, really work.
 
-The core (schedules, optimizers, problems, runs, theory, config, exercises) imports numpy
+The core (schedules, optimizers, problems, training, theory, frameworks, exercises) imports numpy
 only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
 """
 
 from importlib import import_module as _import_module
 
 from . import optimizers, schedules
-from .run import Trajectory, lr_range_test, run, sweep  # eager: `lrlessons.run` must be the function, never the module
+from .training import Trajectory, lr_range_test, run, sweep
 
 __version__ = "0.1.0"
 
 _LAZY = {
     # name: (module, attribute or None for the module itself)
-    "create_learning_rate": ("lrlessons.config", "create_learning_rate"),
+    "create_learning_rate": ("lrlessons.frameworks.od_api", "create_learning_rate"),
     "problems": ("lrlessons.problems", None),
     "theory": ("lrlessons.theory", None),
     "frameworks": ("lrlessons.frameworks", None),

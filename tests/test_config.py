@@ -13,7 +13,7 @@ import pytest
 
 import lrlessons
 from lrlessons import schedules
-from lrlessons.config import (
+from lrlessons.frameworks.od_api.builder import (
     ODLearningRate,
     cosine_decay_with_warmup,
     create_learning_rate,

@@ -312,7 +312,7 @@ def test_step_errors_shapes_and_nonfinite_gradients():
 def test_power_on_grid_hyperparameters_is_bit_identical_to_pow():
     # Optimizer pads a (B,) hyperparameter once per theta shape; for a grid (few distinct values)
     # power() computes beta**t per distinct value and gathers: the numbers must not change.
-    from lrlessons.optimizers._optimizer import _DISTINCT, Optimizer, power
+    from lrlessons.optimizers.base import _DISTINCT, Optimizer, power
     betas = np.repeat(np.linspace(0.0, 0.999, 50), 4)               # 200 runs, 50 distinct values
     h = Optimizer._pad(np.zeros((200, 2)), betas, True)
     assert h.shape == (200, 2) and not h.flags.writeable and id(h) in _DISTINCT

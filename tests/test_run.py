@@ -7,7 +7,7 @@ import pytest
 
 import lrlessons as ll
 from lrlessons import optimizers, problems, schedules
-from lrlessons.run import (ReduceLROnPlateau, Trajectory, load_checkpoint, lr_range_test, run,
+from lrlessons.training import (ReduceLROnPlateau, Trajectory, load_checkpoint, lr_range_test, run,
                            save_checkpoint, sweep)
 
 
@@ -23,7 +23,7 @@ def manual_run(opt, p, steps, theta0=None):
 
 
 def test_lazy_exports():
-    # `from lrlessons.run import ...` may have made `ll.run` the module: it must still call run().
+    # `from lrlessons.training import ...` may have made `ll.run` the module: it must still call run().
     assert ll.Trajectory is Trajectory and ll.sweep is sweep
     traj = ll.run(optimizers.sgd(lr=0.1), problems.quadratic(), 3)
     assert isinstance(traj, Trajectory) and np.array_equal(traj.theta, run(optimizers.sgd(lr=0.1), problems.quadratic(), 3).theta)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lrlessons import optimizers, problems, theory
-from lrlessons.run import run
+from lrlessons.training import run
 
 
 def test_closed_forms_at_kappa_100_match_the_reference_values():

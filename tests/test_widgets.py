@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 ipywidgets = pytest.importorskip("ipywidgets")
 
 from lrlessons import optimizers, problems, run, widgets  # noqa: E402
-from lrlessons._widgets._base import fmt_vec, parse_vec  # noqa: E402
+from lrlessons.widgets.base import fmt_vec, parse_vec  # noqa: E402
 
 
 def _row(html, field):
@@ -248,7 +248,7 @@ def test_schedule_explorer_every_entry_builds_and_sliders_at_extremes_raise_noth
 
 
 def test_schedule_explorer_config_box():
-    pytest.importorskip("lrlessons.config")
+    pytest.importorskip("lrlessons.frameworks.od_api")
     from lrlessons import create_learning_rate
 
     app = widgets.schedule_explorer(schedule="create_learning_rate(config)  [type a config below]").app
@@ -441,7 +441,7 @@ def test_framework_diff_every_name_and_lr_extreme(fwdiff):
 # LR range test
 # ------------------------------------------------------------------------------------------
 def test_lr_range_test_widget_matches_the_library():
-    from lrlessons.run import lr_range_test
+    from lrlessons.training import lr_range_test
 
     app = widgets.lr_range_test().app
     expected = lr_range_test(optimizers.sgd, problems.logistic_regression(batch_size=20), start_lr=1e-5,

@@ -7,7 +7,7 @@ Import the factories from here (``optimizers.adam(...)``). Each returns an immut
 framework modules (``lrlessons.frameworks.pytorch`` etc.) only choose their values.
 """
 
-from ._optimizer import Optimizer, trace
+from .base import Optimizer, trace
 from .adadelta import adadelta
 from .adagrad import adagrad
 from .adam import adam

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from ._optimizer import Optimizer, is_active, trace, weight_decay_lines, weight_decay_step, zeros_like_float
+from .base import Optimizer, is_active, trace, weight_decay_lines, weight_decay_step, zeros_like_float
 
 __all__ = ["adadelta", "update", "init", "equations", "State"]
 

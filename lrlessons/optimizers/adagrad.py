@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from ._optimizer import Optimizer, full_like_float, is_active, trace, weight_decay_lines, weight_decay_step
+from .base import Optimizer, full_like_float, is_active, trace, weight_decay_lines, weight_decay_step
 
 __all__ = ["adagrad", "update", "init", "equations", "State"]
 

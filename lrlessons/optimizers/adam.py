@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_choice, check_interval, suggest_keywords
-from ._optimizer import (Optimizer, accepts_schedules, check_moments, is_active, power, trace,
+from .base import (Optimizer, accepts_schedules, check_moments, is_active, power, trace,
                          weight_decay_lines, weight_decay_step, zeros_like_float)
 
 __all__ = ["adam", "update", "init", "equations", "State"]

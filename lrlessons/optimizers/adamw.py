@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._checks import suggest_keywords
-from ._optimizer import Optimizer, accepts_schedules
+from .base import Optimizer, accepts_schedules
 from .adam import check_adam_options, equations, init, update
 
 __all__ = ["adamw", "update", "init", "equations"]

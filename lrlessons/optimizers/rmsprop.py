@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from ._optimizer import (Optimizer, accepts_schedules, full_like_float, is_active, power, trace, weight_decay_lines,
+from .base import (Optimizer, accepts_schedules, full_like_float, is_active, power, trace, weight_decay_lines,
                          weight_decay_step, zeros_like_float)
 
 __all__ = ["rmsprop", "update", "init", "equations", "State"]

@@ -9,7 +9,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import viz
-from ._base import App, DEFAULT_LR, contour_and_loss_axes, drawable, fmt_vec, hp_control, resolve_problem, simulate, surface_names
+from .base import App, DEFAULT_LR, contour_and_loss_axes, drawable, fmt_vec, hp_control, resolve_problem, simulate, surface_names
 
 __all__ = ["FrameworkDiff", "FRAMEWORK_OPTIMIZERS", "build"]
 

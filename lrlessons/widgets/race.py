@@ -8,7 +8,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import viz
-from ._base import App, DEFAULT_LR, contour_and_loss_axes, drawable, fmt_vec, hp_control, optimizer_factories, resolve_problem, \
+from .base import App, DEFAULT_LR, contour_and_loss_axes, drawable, fmt_vec, hp_control, optimizer_factories, resolve_problem, \
     simulate, surface_names
 
 __all__ = ["OptimizerRace", "MAIN_HYPERPARAMETER"]

@@ -51,10 +51,11 @@ from typing import Any
 
 import numpy as np
 
-from . import schedules as S
-from ._checks import check_integer, check_interval, closest
+from ... import schedules as S
+from ..._checks import check_integer, check_interval, closest
 
-__all__ = ["create_learning_rate", "parse_text_format", "ODLearningRate"]
+__all__ = ["create_learning_rate", "parse_text_format", "ODLearningRate", "exponential_decay_with_burnin", "manual_stepping",
+           "cosine_decay_with_warmup"]
 
 _UINT32 = 2**32 - 1
 

@@ -11,7 +11,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import viz
-from ._base import App, fmt_vec
+from .base import App, fmt_vec
 
 __all__ = ["ScheduleExplorer", "schedule_entries", "CONFIG_ENTRY", "DEFAULT_CONFIG"]
 
@@ -80,12 +80,15 @@ def schedule_entries() -> dict[str, Callable]:
             continue
         out[f"core: {n}"] = f
     try:
-        from ..frameworks import _sched_keras, _sched_optax, _sched_pytorch, _sched_tf1
+        from ..frameworks import tf1 as _sched_tf1
+        from ..frameworks.keras import schedules as _sched_keras
+        from ..frameworks.optax import schedules as _sched_optax
+        from ..frameworks.pytorch import lr_scheduler as _sched_pytorch
 
         for fw, mod in (("pytorch", _sched_pytorch), ("tf1", _sched_tf1), ("keras", _sched_keras), ("optax", _sched_optax)):
             for n in getattr(mod, "__all__", []):
                 f = getattr(mod, n, None)
-                if n not in _SKIP and callable(f):
+                if n not in _SKIP and callable(f) and not n.endswith("Optimizer"):
                     out[f"{fw}: {n}"] = f
     except ImportError:  # pragma: no cover
         pass

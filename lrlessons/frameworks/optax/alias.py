@@ -30,10 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import suggest_keywords
-from ..optimizers import adadelta as _adadelta, adagrad as _adagrad, adam as _adam, adamax as _adamax
-from ..optimizers import momentum as _momentum, nadam as _nadam, radam as _radam, rmsprop as _rmsprop, sgd as _sgd
-from ..optimizers._optimizer import Optimizer, framework_optimizer
+from ..._checks import suggest_keywords
+from ...optimizers import adadelta as _adadelta, adagrad as _adagrad, adam as _adam, adamax as _adamax
+from ...optimizers import momentum as _momentum, nadam as _nadam, radam as _radam, rmsprop as _rmsprop, sgd as _sgd
+from ...optimizers.base import Optimizer, framework_optimizer
 
 __all__ = ["sgd", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "radam", "adamax", "adadelta"]
 

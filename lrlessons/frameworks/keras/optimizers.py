@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import suggest_keywords
-from ..optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, rmsprop, sgd
-from ..optimizers._optimizer import Optimizer, framework_optimizer
+from ..._checks import suggest_keywords
+from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, rmsprop, sgd
+from ...optimizers.base import Optimizer, framework_optimizer
 
 __all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax", "Adadelta"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from .. import viz
-from ._base import App, fmt_vec
+from .base import App, fmt_vec
 
 __all__ = ["RangeTest", "DATA_PROBLEMS"]
 
@@ -58,7 +58,7 @@ class RangeTest(App):
 
     def compute(self):
         from .. import optimizers
-        from ..run import lr_range_test
+        from ..training import lr_range_test
 
         if not self.end_lr.value > self.start_lr.value:
             raise ValueError(f"The end lr must be larger than the start lr. Got start {self.start_lr.value:.3g}, "

@@ -12,8 +12,8 @@ Source: keras-team/keras ``keras/src/optimizers/schedules/learning_rate_schedule
 
 from __future__ import annotations
 
-from .. import schedules as S
-from .._checks import check_integer, suggest_keywords
+from ... import schedules as S
+from ..._checks import check_integer, suggest_keywords
 
 __all__ = [
     "ExponentialDecay",

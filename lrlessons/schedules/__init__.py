@@ -43,8 +43,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ._batch import batch_shape, leading
-from ._checks import check_bool, check_choice, check_finite, check_integer, check_interval, is_number
+from .._batch import batch_shape, leading
+from .._checks import check_bool, check_choice, check_finite, check_integer, check_interval, is_number
 
 __all__ = [
     "Schedule",

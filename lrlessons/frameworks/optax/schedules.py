@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import schedules as S
-from .._checks import check_integer, check_interval, suggest_keywords
+from ... import schedules as S
+from ..._checks import check_integer, check_interval, suggest_keywords
 
 __all__ = [
     "constant_schedule",

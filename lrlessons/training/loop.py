@@ -33,9 +33,6 @@ Batching: when a hyperparameter of the optimizer (or ``lr``) is a ``(B,)`` array
 start is tiled to ``(B, d)`` and the B runs share one vectorized loop; row ``i`` equals the run
 with the ``i``-th settings, bit for bit.
 
-``lrlessons.run`` is the function :func:`run`; once this module has been imported it may be
-the module instead (Python sets the package attribute), which is callable and calls :func:`run`.
-
 Divergence: update ``k`` (1-based) is rejected for a row whose new loss is non-finite or
 exceeds ``divergence_threshold × max(|loss[0]|, 1)``, or whose parameters or gradient are
 non-finite. That row is frozen at its last accepted parameters and state (its loss stays
@@ -62,8 +59,8 @@ import math
 
 import numpy as np
 
-from ._batch import batch_shape, float_dtype
-from ._checks import check_choice, check_finite, check_integer, check_interval
+from .._batch import batch_shape, float_dtype
+from .._checks import check_choice, check_finite, check_integer, check_interval
 
 __all__ = [
     "run",
@@ -598,7 +595,7 @@ def load_checkpoint(path, optimizer, problem) -> Trajectory:
     ])
     trace = None
     if "meta/trace_fields" in data:
-        from .optimizers._optimizer import trace as make_trace
+        from ..optimizers.base import trace as make_trace
         trace = make_trace(**{str(n): data.get(f"trace/{n}") for n in data["meta/trace_fields"]})
     plateau = pstate = None
     if "plateau/mode" in data:
@@ -801,19 +798,3 @@ def lr_range_test(factory: Callable, problem, start_lr: float = 1e-7, end_lr: fl
     suggested = float(w_lrs[i_low + int(np.argmin(slope[i_low:i_min + 1]))])
     return RangeTestResult(lrs=lrs, losses=losses, smoothed=smoothed, suggested_lr=suggested,
                            lr_range=(float(w_lrs[i_low]), float(w_lrs[i_min])), stopped_at=stopped)
-
-
-class _CallableModule(type(__import__("sys"))):
-    """``lrlessons.run`` is both this module and the function :func:`run`.
-
-    Importing ``lrlessons.run`` (e.g. ``from lrlessons.run import sweep``) makes Python set the
-    package attribute ``lrlessons.run`` to this module, shadowing the lazily exported function;
-    calling the module therefore calls :func:`run`, so ``lrlessons.run(opt, problem, steps)``
-    works whichever was imported first.
-    """
-
-    def __call__(self, *args, **kwargs):
-        return run(*args, **kwargs)
-
-
-__import__("sys").modules[__name__].__class__ = _CallableModule

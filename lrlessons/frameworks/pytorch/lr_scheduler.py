@@ -21,9 +21,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import schedules as S
-from .._batch import leading
-from .._checks import check_bool, check_choice, check_integer, check_interval, suggest_keywords
+from ... import schedules as S
+from ..._batch import leading
+from ..._checks import check_bool, check_choice, check_integer, check_interval, suggest_keywords
 
 __all__ = [
     "StepLR",

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .. import viz
-from ._base import App, contour_background, drawable, fmt_vec
+from .base import App, contour_background, drawable, fmt_vec
 
 __all__ = ["SweepExplorer", "PRESETS", "Grid"]
 

@@ -45,9 +45,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import optimizers as _optimizers
-from . import schedules as _schedules
-from ._checks import check_choice
+from .. import optimizers as _optimizers
+from .. import schedules as _schedules
+from .._checks import check_choice
 
 __all__ = ["available", "describe", "check", "CheckResult", "CaseResult", "Description"]
 

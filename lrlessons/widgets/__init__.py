@@ -37,13 +37,13 @@ import platform
 import sys
 from typing import Any, Sequence
 
-from ._widgets._base import App
-from ._widgets.frameworks import FrameworkDiff
-from ._widgets.race import OptimizerRace
-from ._widgets.rangetest import RangeTest
-from ._widgets.schedule import ScheduleExplorer
-from ._widgets.stepper import EquationStepper
-from ._widgets.sweep import SweepExplorer
+from .base import App
+from .diff import FrameworkDiff
+from .race import OptimizerRace
+from .rangetest import RangeTest
+from .schedule import ScheduleExplorer
+from .stepper import EquationStepper
+from .sweep import SweepExplorer
 
 __all__ = [
     "equation_stepper",

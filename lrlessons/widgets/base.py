@@ -102,12 +102,15 @@ def optimizer_factories() -> dict[str, Callable]:
         out = {n: getattr(optimizers, n) for n in getattr(optimizers, "__all__", []) if n not in ("Optimizer", "trace")
                and callable(getattr(optimizers, n, None)) and not isinstance(getattr(optimizers, n), type)}
     try:
-        from ..frameworks import _optim_keras, _optim_optax, _optim_pytorch, _optim_tf1
+        from ..frameworks import tf1 as _optim_tf1
+        from ..frameworks.keras import optimizers as _optim_keras
+        from ..frameworks.optax import alias as _optim_optax
+        from ..frameworks.pytorch import optim as _optim_pytorch
 
         for fw, mod in (("pytorch", _optim_pytorch), ("tf1", _optim_tf1), ("keras", _optim_keras), ("optax", _optim_optax)):
             for n in getattr(mod, "__all__", []):
                 f = getattr(mod, n, None)
-                if callable(f) and not n.startswith("_"):
+                if callable(f) and not n.startswith("_") and (fw != "tf1" or n.endswith("Optimizer")):
                     out[f"{fw}.{n}"] = f
     except ImportError:  # pragma: no cover - frameworks package missing
         pass
@@ -250,7 +253,7 @@ def simulate(opt: Any, problem: Any, steps: int, theta0: Any = None, keep_trace:
 def trajectory(opt: Any, problem: Any, steps: int, theta0: Any = None) -> Path2D:
     """A run with its full trace for the stepper: :func:`lrlessons.run.run` when available."""
     try:
-        from ..run import run as _run
+        from ..training import run as _run
     except ImportError:
         return simulate(opt, problem, steps, theta0)
     return from_trajectory(_run(opt, problem, steps, theta0=theta0), problem, opt)

@@ -9,7 +9,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import viz
-from ._base import App, DEFAULT_LR, short_name, contour_background, factory_controls, fmt_vec, html_table, optimizer_factories, \
+from .base import App, DEFAULT_LR, short_name, contour_background, factory_controls, fmt_vec, html_table, optimizer_factories, \
     resolve_problem, surface_names, trajectory
 
 __all__ = ["EquationStepper"]

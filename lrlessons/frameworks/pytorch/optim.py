@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import suggest_keywords
-from ..optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
-from ..optimizers._optimizer import Optimizer, framework_optimizer
+from ..._checks import suggest_keywords
+from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
+from ...optimizers.base import Optimizer, framework_optimizer
 
 __all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta"]
 

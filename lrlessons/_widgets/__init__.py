@@ -1,1 +1,0 @@
-"""Internals of :mod:`lrlessons.widgets` (one module per widget; ipywidgets imported here)."""

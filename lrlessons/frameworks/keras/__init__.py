@@ -1,0 +1,11 @@
+"""Keras 3 (`keras.optimizers`, `keras.optimizers.schedules`), reproduced with lrlessons.
+
+Schedules live in ``schedules.py``, optimizers in ``optimizers.py``, as in the real package; this module joins them.
+"""
+
+from .schedules import *  # noqa: F401,F403
+from .schedules import __all__ as _sched_all
+from .optimizers import *  # noqa: F401,F403
+from .optimizers import __all__ as _optim_all
+
+__all__ = [*_sched_all, *_optim_all]

@@ -1,0 +1,11 @@
+"""optax, reproduced with lrlessons.
+
+Schedules live in ``schedules.py``, optimizers in ``alias.py``, as in the real package; this module joins them.
+"""
+
+from .schedules import *  # noqa: F401,F403
+from .schedules import __all__ as _sched_all
+from .alias import *  # noqa: F401,F403
+from .alias import __all__ as _optim_all
+
+__all__ = [*_sched_all, *_optim_all]
