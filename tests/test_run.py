@@ -7,7 +7,8 @@ import pytest
 
 import lrlessons as ll
 from lrlessons import optimizers, problems, schedules
-from lrlessons.training import (ReduceLROnPlateau, Trajectory, load_checkpoint, lr_range_test, run,
+from lrlessons.frameworks.pytorch import ReduceLROnPlateau
+from lrlessons.training import (Trajectory, load_checkpoint, lr_range_test, run,
                            save_checkpoint, sweep)
 
 

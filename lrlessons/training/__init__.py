@@ -3,8 +3,8 @@
 ``lrlessons.run`` (and ``sweep``, ``lr_range_test``, ``Trajectory``) are these functions.
 """
 
-from .loop import (PlateauState, RangeTestResult, ReduceLROnPlateau, SweepResult, Trajectory, load_checkpoint,
+from .loop import (RangeTestResult, SweepResult, Trajectory, load_checkpoint,
                    lr_range_test, run, save_checkpoint, sweep)
 
-__all__ = ["run", "Trajectory", "sweep", "SweepResult", "lr_range_test", "RangeTestResult", "ReduceLROnPlateau",
-           "PlateauState", "save_checkpoint", "load_checkpoint"]
+__all__ = ["run", "Trajectory", "sweep", "SweepResult", "lr_range_test", "RangeTestResult", "save_checkpoint",
+           "load_checkpoint"]

@@ -52,6 +52,7 @@ diverged at step 18
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Mapping, NamedTuple
 
@@ -69,113 +70,9 @@ __all__ = [
     "SweepResult",
     "lr_range_test",
     "RangeTestResult",
-    "ReduceLROnPlateau",
-    "PlateauState",
     "save_checkpoint",
     "load_checkpoint",
 ]
-
-
-# ---------------------------------------------------------------------------------------
-# ReduceLROnPlateau: metric-driven control (not a pure function of the step)
-# ---------------------------------------------------------------------------------------
-
-
-class PlateauState(NamedTuple):
-    """Per-run state of :class:`ReduceLROnPlateau` (arrays shaped like the run batch)."""
-
-    lr: np.ndarray
-    best: np.ndarray
-    num_bad_epochs: np.ndarray
-    cooldown_counter: np.ndarray
-    last_epoch: int
-
-
-@dataclass(frozen=True)
-class ReduceLROnPlateau:
-    r"""Reduce the learning rate when a metric stops improving (PyTorch semantics).
-
-    Used as ``run(..., plateau=ReduceLROnPlateau(...))``. After every ``every`` updates the
-    run calls :meth:`update` with the full-batch loss (the "epoch" metric), exactly like
-    ``torch.optim.lr_scheduler.ReduceLROnPlateau.step(metric)``:
-
-    * *better* means ``a < best·(1 − threshold)`` (min, rel), ``a < best − threshold`` (min,
-      abs), ``a > best·(1 + threshold)`` (max, rel) or ``a > best + threshold`` (max, abs);
-      ``best`` starts at +inf (min) or −inf (max).
-    * better: ``best = a``, ``num_bad_epochs = 0``; otherwise ``num_bad_epochs += 1``.
-    * in cooldown (``cooldown_counter > 0``): ``cooldown_counter -= 1``, ``num_bad_epochs = 0``.
-    * ``num_bad_epochs > patience``: ``new = max(lr·factor, min_lr)``, applied only if
-      ``lr − new > eps``; then ``cooldown_counter = cooldown``, ``num_bad_epochs = 0``.
-
-    The controller owns the learning rate: it starts from the optimizer's bound ``lr`` (a
-    number or ``(B,)`` array; a schedule is refused, since the two would fight), and each run
-    of a batch keeps its own state.
-
-    Source: pytorch/pytorch ``torch/optim/lr_scheduler.py`` (``ReduceLROnPlateau.step``,
-    ``_reduce_lr``, ``_is_better``); ``shared/reference/frameworks.md`` §4.
-
-    >>> p = ReduceLROnPlateau(factor=0.5, patience=1)
-    >>> s = p.init(0.1)
-    >>> for metric in [1.0, 1.0, 1.0, 0.5, 0.6, 0.7]:
-    ...     s = p.update(s, metric)
-    ...     print(f"{float(s.lr):.3f}", end=" ")
-    0.100 0.100 0.050 0.050 0.050 0.025 
-    """
-
-    mode: str = "min"
-    factor: float = 0.1
-    patience: int = 10
-    threshold: float = 1e-4
-    threshold_mode: str = "rel"
-    cooldown: int = 0
-    min_lr: float = 0.0
-    eps: float = 1e-8
-    every: int = 1
-
-    def __post_init__(self):
-        owner = "ReduceLROnPlateau"
-        check_choice(owner, "mode", self.mode, ("min", "max"))
-        check_choice(owner, "threshold_mode", self.threshold_mode, ("rel", "abs"))
-        check_interval(owner, "factor", self.factor, 0, 1, "left")
-        check_integer(owner, "patience", self.patience, 0, None)
-        check_interval(owner, "threshold", self.threshold, 0, None, "left")
-        check_integer(owner, "cooldown", self.cooldown, 0, None)
-        check_interval(owner, "min_lr", self.min_lr, 0, None, "left")
-        check_interval(owner, "eps", self.eps, 0, None, "left")
-        check_integer(owner, "every", self.every, 1, None)
-
-    def init(self, lr: Any) -> PlateauState:
-        """The initial state for starting rate(s) ``lr`` (scalar or ``(B,)``)."""
-        lr = np.array(lr, dtype=np.float64)
-        worse = np.inf if self.mode == "min" else -np.inf
-        return PlateauState(lr=lr, best=np.full(lr.shape, worse), num_bad_epochs=np.zeros(lr.shape, np.int64),
-                            cooldown_counter=np.zeros(lr.shape, np.int64), last_epoch=0)
-
-    def is_better(self, a: np.ndarray, best: np.ndarray) -> np.ndarray:
-        """PyTorch's ``_is_better``, elementwise."""
-        if self.mode == "min" and self.threshold_mode == "rel":
-            return a < best * (1.0 - self.threshold)
-        if self.mode == "min":
-            return a < best - self.threshold
-        if self.threshold_mode == "rel":
-            return a > best * (self.threshold + 1.0)
-        return a > best + self.threshold
-
-    def update(self, state: PlateauState, metric: Any) -> PlateauState:
-        """One ``scheduler.step(metric)``: the new state (pure; ``metric`` scalar or ``(B,)``)."""
-        a = np.asarray(metric, dtype=np.float64)
-        better = self.is_better(a, state.best)
-        best = np.where(better, a, state.best)
-        num_bad = np.where(better, 0, state.num_bad_epochs + 1)
-        in_cooldown = state.cooldown_counter > 0
-        cooldown_counter = np.where(in_cooldown, state.cooldown_counter - 1, state.cooldown_counter)
-        num_bad = np.where(in_cooldown, 0, num_bad)
-        reduce = num_bad > self.patience
-        new_lr = np.maximum(state.lr * self.factor, self.min_lr)
-        lr = np.where(reduce & (state.lr - new_lr > self.eps), new_lr, state.lr)
-        cooldown_counter = np.where(reduce, self.cooldown, cooldown_counter)
-        num_bad = np.where(reduce, 0, num_bad)
-        return PlateauState(lr, best, num_bad, cooldown_counter, state.last_epoch + 1)
 
 
 # ---------------------------------------------------------------------------------------
@@ -198,8 +95,8 @@ class Trajectory:
     state: Any
     theta_last: np.ndarray
     divergence_limit: np.ndarray
-    plateau: ReduceLROnPlateau | None = None
-    plateau_state: PlateauState | None = None
+    plateau: Any = None
+    plateau_state: Any = None
 
     @property
     def steps(self) -> int:
@@ -313,7 +210,7 @@ def _freeze_state(keep, new_state, old_state):
 
 
 def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
-        divergence_threshold: float | None = 1e6, plateau: ReduceLROnPlateau | None = None,
+        divergence_threshold: float | None = 1e6, plateau: Any = None,
         record_trace: bool = True, record_theta: bool = True,
         resume: Trajectory | None = None) -> Trajectory:
     r"""Run ``optimizer`` on ``problem`` for ``steps`` updates and record what happened.
@@ -363,8 +260,9 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
     steps = int(steps)
     if divergence_threshold is not None:
         check_interval("run", "divergence_threshold", divergence_threshold, 0, None, "neither")
-    if plateau is not None and not isinstance(plateau, ReduceLROnPlateau):
-        raise TypeError(f"The 'plateau' argument of run must be a ReduceLROnPlateau or None. Got {plateau!r} instead.")
+    if plateau is not None and not all(hasattr(plateau, a) for a in ("init", "update", "every")):
+        raise TypeError("The 'plateau' argument of run must be a learning-rate controller such as "
+                        f"pytorch.ReduceLROnPlateau (with init, update and every) or None. Got {plateau!r} instead.")
 
     with np.errstate(all="ignore"):
         if resume is None:
@@ -566,6 +464,7 @@ def save_checkpoint(path, trajectory: Trajectory) -> None:
             if value is not None:
                 out[f"trace/{name}"] = np.asarray(value)
     if t.plateau is not None:
+        out["meta/plateau_class"] = np.array(f"{type(t.plateau).__module__}:{type(t.plateau).__qualname__}")
         for f in fields(t.plateau):
             out[f"plateau/{f.name}"] = np.asarray(getattr(t.plateau, f.name))
         for name, value in zip(t.plateau_state._fields, t.plateau_state):
@@ -598,10 +497,15 @@ def load_checkpoint(path, optimizer, problem) -> Trajectory:
         from ..optimizers.base import trace as make_trace
         trace = make_trace(**{str(n): data.get(f"trace/{n}") for n in data["meta/trace_fields"]})
     plateau = pstate = None
-    if "plateau/mode" in data:
-        plateau = ReduceLROnPlateau(**{f.name: data[f"plateau/{f.name}"].item() for f in fields(ReduceLROnPlateau)})
-        pstate = PlateauState(*[data[f"plateau_state/{n}"] if n != "last_epoch" else int(data[f"plateau_state/{n}"])
-                                for n in PlateauState._fields])
+    if "meta/plateau_class" in data:
+        module, _, qualname = str(data["meta/plateau_class"]).partition(":")
+        if not module.startswith("lrlessons."):
+            raise ValueError(f"The checkpoint {path!r} names a controller outside lrlessons: {module}.{qualname}.")
+        cls = getattr(importlib.import_module(module), qualname)    # e.g. pytorch's ReduceLROnPlateau
+        plateau = cls(**{f.name: data[f"plateau/{f.name}"].item() for f in fields(cls)})
+        template = plateau.init(0.0)                               # its state type; ints stay ints
+        pstate = type(template)(*[int(data[f"plateau_state/{n}"]) if isinstance(ref, int) else data[f"plateau_state/{n}"]
+                                  for n, ref in zip(template._fields, template)])
     d = data["diverged_at"]
     diverged_at = d if theta_last.ndim > 1 else (None if int(d) < 0 else int(d))
     return Trajectory(theta=data.get("theta"), loss=data["loss"], lr=data["lr"], grad_norm=data["grad_norm"],

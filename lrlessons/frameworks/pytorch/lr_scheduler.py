@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -26,6 +26,8 @@ from ..._batch import leading
 from ..._checks import check_bool, check_choice, check_integer, check_interval, suggest_keywords
 
 __all__ = [
+    "ReduceLROnPlateau",
+    "PlateauState",
     "StepLR",
     "MultiStepLR",
     "ConstantLR",
@@ -438,3 +440,105 @@ class OneCycleMomentum(S.Schedule):
             done = done | here
             start = end
         return out
+
+
+# ---------------------------------------------------------------------------------------
+# ReduceLROnPlateau: metric-driven control (not a pure function of the step)
+# ---------------------------------------------------------------------------------------
+
+
+class PlateauState(NamedTuple):
+    """Per-run state of :class:`ReduceLROnPlateau` (arrays shaped like the run batch)."""
+
+    lr: np.ndarray
+    best: np.ndarray
+    num_bad_epochs: np.ndarray
+    cooldown_counter: np.ndarray
+    last_epoch: int
+
+
+@dataclass(frozen=True)
+class ReduceLROnPlateau:
+    r"""Reduce the learning rate when a metric stops improving (PyTorch semantics).
+
+    Used as ``lrlessons.run(..., plateau=ReduceLROnPlateau(...))``. After every ``every`` updates the
+    run calls :meth:`update` with the full-batch loss (the "epoch" metric), exactly like
+    ``torch.optim.lr_scheduler.ReduceLROnPlateau.step(metric)``:
+
+    * *better* means ``a < best·(1 − threshold)`` (min, rel), ``a < best − threshold`` (min,
+      abs), ``a > best·(1 + threshold)`` (max, rel) or ``a > best + threshold`` (max, abs);
+      ``best`` starts at +inf (min) or −inf (max).
+    * better: ``best = a``, ``num_bad_epochs = 0``; otherwise ``num_bad_epochs += 1``.
+    * in cooldown (``cooldown_counter > 0``): ``cooldown_counter -= 1``, ``num_bad_epochs = 0``.
+    * ``num_bad_epochs > patience``: ``new = max(lr·factor, min_lr)``, applied only if
+      ``lr − new > eps``; then ``cooldown_counter = cooldown``, ``num_bad_epochs = 0``.
+
+    The controller owns the learning rate: it starts from the optimizer's bound ``lr`` (a
+    number or ``(B,)`` array; a schedule is refused, since the two would fight), and each run
+    of a batch keeps its own state.
+
+    Source: pytorch/pytorch ``torch/optim/lr_scheduler.py`` (``ReduceLROnPlateau.step``,
+    ``_reduce_lr``, ``_is_better``).
+
+    >>> p = ReduceLROnPlateau(factor=0.5, patience=1)
+    >>> s = p.init(0.1)
+    >>> for metric in [1.0, 1.0, 1.0, 0.5, 0.6, 0.7]:
+    ...     s = p.update(s, metric)
+    ...     print(f"{float(s.lr):.3f}", end=" ")
+    0.100 0.100 0.050 0.050 0.050 0.025 
+    """
+
+    mode: str = "min"
+    factor: float = 0.1
+    patience: int = 10
+    threshold: float = 1e-4
+    threshold_mode: str = "rel"
+    cooldown: int = 0
+    min_lr: float = 0.0
+    eps: float = 1e-8
+    every: int = 1
+
+    def __post_init__(self):
+        owner = "ReduceLROnPlateau"
+        check_choice(owner, "mode", self.mode, ("min", "max"))
+        check_choice(owner, "threshold_mode", self.threshold_mode, ("rel", "abs"))
+        check_interval(owner, "factor", self.factor, 0, 1, "left")
+        check_integer(owner, "patience", self.patience, 0, None)
+        check_interval(owner, "threshold", self.threshold, 0, None, "left")
+        check_integer(owner, "cooldown", self.cooldown, 0, None)
+        check_interval(owner, "min_lr", self.min_lr, 0, None, "left")
+        check_interval(owner, "eps", self.eps, 0, None, "left")
+        check_integer(owner, "every", self.every, 1, None)
+
+    def init(self, lr: Any) -> PlateauState:
+        """The initial state for starting rate(s) ``lr`` (scalar or ``(B,)``)."""
+        lr = np.array(lr, dtype=np.float64)
+        worse = np.inf if self.mode == "min" else -np.inf
+        return PlateauState(lr=lr, best=np.full(lr.shape, worse), num_bad_epochs=np.zeros(lr.shape, np.int64),
+                            cooldown_counter=np.zeros(lr.shape, np.int64), last_epoch=0)
+
+    def is_better(self, a: np.ndarray, best: np.ndarray) -> np.ndarray:
+        """PyTorch's ``_is_better``, elementwise."""
+        if self.mode == "min" and self.threshold_mode == "rel":
+            return a < best * (1.0 - self.threshold)
+        if self.mode == "min":
+            return a < best - self.threshold
+        if self.threshold_mode == "rel":
+            return a > best * (self.threshold + 1.0)
+        return a > best + self.threshold
+
+    def update(self, state: PlateauState, metric: Any) -> PlateauState:
+        """One ``scheduler.step(metric)``: the new state (pure; ``metric`` scalar or ``(B,)``)."""
+        a = np.asarray(metric, dtype=np.float64)
+        better = self.is_better(a, state.best)
+        best = np.where(better, a, state.best)
+        num_bad = np.where(better, 0, state.num_bad_epochs + 1)
+        in_cooldown = state.cooldown_counter > 0
+        cooldown_counter = np.where(in_cooldown, state.cooldown_counter - 1, state.cooldown_counter)
+        num_bad = np.where(in_cooldown, 0, num_bad)
+        reduce = num_bad > self.patience
+        new_lr = np.maximum(state.lr * self.factor, self.min_lr)
+        lr = np.where(reduce & (state.lr - new_lr > self.eps), new_lr, state.lr)
+        cooldown_counter = np.where(reduce, self.cooldown, cooldown_counter)
+        num_bad = np.where(reduce, 0, num_bad)
+        return PlateauState(lr, best, num_bad, cooldown_counter, state.last_epoch + 1)
