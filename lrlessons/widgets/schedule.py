@@ -32,7 +32,7 @@ _ARG_DEFAULTS = {
 }
 _OVERRIDE_DEFAULT = {"total_iters", "total_steps"}          # PyTorch's 5 steps, OneCycleLR's None
 _SKIP = {"as_schedule", "clip", "join", "warmup", "piecewise_interpolate", "Schedule", "SequentialLR", "LambdaLR", "join_schedules", "sgdr_schedule",
-         "piecewise_interpolate_schedule"}
+         "piecewise_interpolate_schedule", "ReduceLROnPlateau", "PlateauState"}
 _FIXED_ARGS = {"name", "global_step", "x", "mode", "anneal_strategy", "interpolation", "closed", "past_end",
                "interpolate_type", "epochs", "steps_per_epoch"}
 
