@@ -49,22 +49,11 @@ from .._checks import suggest_keywords
 from ..optimizers import adadelta, adagrad, adam, momentum as _momentum, rmsprop, sgd
 from ..optimizers.base import Optimizer, framework_optimizer
 
-__all__ = [
-    "exponential_decay",
-    "natural_exp_decay",
-    "inverse_time_decay",
-    "polynomial_decay",
-    "piecewise_constant",
-    "cosine_decay",
-    "cosine_decay_restarts",
-    "linear_cosine_decay",
-    "GradientDescentOptimizer",
-    "MomentumOptimizer",
-    "AdagradOptimizer",
-    "RMSPropOptimizer",
-    "AdamOptimizer",
-    "AdadeltaOptimizer",
-]
+#: The names of TF1's learning-rate decay functions and optimizers (``lrlessons.frameworks.registry``).
+SCHEDULES = ("exponential_decay", "natural_exp_decay", "inverse_time_decay", "polynomial_decay", "piecewise_constant", "cosine_decay", "cosine_decay_restarts", "linear_cosine_decay")
+OPTIMIZERS = ("GradientDescentOptimizer", "MomentumOptimizer", "AdagradOptimizer", "RMSPropOptimizer", "AdamOptimizer", "AdadeltaOptimizer")
+
+__all__ = [*SCHEDULES, *OPTIMIZERS]
 
 # ----------------------------------------------------------------------------------------
 # Learning-rate decay (tensorflow/python/keras/optimizer_v2/legacy_learning_rate_decay.py)
