@@ -52,7 +52,7 @@ def main():
         state = opt.init(theta)
         lr = opt.hyperparameters["lr"]
         for _ in range(STEPS):
-            theta, state, _ = opt.apply(theta, p.grad(theta), state, lr)
+            theta, state, _ = opt.step(theta, p.grad(theta), state, lr=lr)
             p.loss(theta)
         return theta
 

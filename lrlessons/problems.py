@@ -83,6 +83,15 @@ def _pair(gx: Any, gy: Any, like: np.ndarray) -> np.ndarray:
     return out
 
 
+def _xy(theta: np.ndarray) -> tuple:
+    """The coordinates ``(x, y)`` of 2-D parameters ``(..., 2)``: numpy scalars for one point
+    (several times cheaper than 0-d arrays in a run's loop), views of a batch; the same
+    numbers either way."""
+    if theta.ndim == 1:
+        return theta[0], theta[1]
+    return theta[..., 0], theta[..., 1]
+
+
 def _float(theta: np.ndarray) -> np.ndarray:
     if theta.dtype.kind != "f":                                  # ints, bools -> float64
         theta = theta.astype(np.float64)
@@ -223,12 +232,12 @@ class Rosenbrock(Problem):
                   bounds=((-2.0, 2.0), (-1.0, 3.0)))
 
     def _loss(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         u, r = self.a - x, y - x * x                             # products, not **: numpy scalars and
         return u * u + self.b * r * r                            # arrays then round alike (batched == loop)
 
     def _grad(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         r = y - x * x
         return _pair(-2 * (self.a - x) - 4 * self.b * x * r, 2 * self.b * r, theta)
 
@@ -255,7 +264,7 @@ class Beale(Problem):
     _C = (1.5, 2.25, 2.625)
 
     def _loss(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         total, yk = 0.0, 1.0
         for c in self._C:
             yk = yk * y                                          # y^k by products (see Rosenbrock)
@@ -264,10 +273,9 @@ class Beale(Problem):
         return total
 
     def _grad(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
-        gx = np.zeros_like(x)
-        gy = np.zeros_like(y)
-        yk1 = np.ones_like(y)                                    # y^{k−1}
+        x, y = _xy(theta)
+        gx = gy = 0.0
+        yk1 = 1.0                                                # y^{k−1}
         for i, c in enumerate(self._C):
             k = i + 1
             yk = yk1 * y                                         # y^k
@@ -300,12 +308,12 @@ class Himmelblau(Problem):
                   bounds=((-5.0, 5.0), (-5.0, 5.0)))
 
     def _loss(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         r1, r2 = x * x + y - 11, x + y * y - 7
         return r1 * r1 + r2 * r2
 
     def _grad(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         r1 = x * x + y - 11
         r2 = x + y * y - 7
         return _pair(4 * x * r1 + 2 * r2, 2 * r1 + 4 * y * r2, theta)
@@ -333,12 +341,12 @@ class Saddle(Problem):
                   bounds=((-2.0, 2.0), (-2.0, 2.0)))
 
     def _loss(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         y2 = y * y
         return 0.5 * x * x - 0.5 * y2 + 0.25 * y2 * y2
 
     def _grad(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return _pair(x, -y + y * y * y, theta)
 
 
@@ -373,11 +381,11 @@ class Ravine(Problem):
                   bounds=((-2.0, 2.0), (-2.0, 10.0)))
 
     def _loss(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return 0.5 * x * x + (np.sqrt(1 + y * y) - 1) / self.scale
 
     def _grad(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return _pair(x, y / (self.scale * np.sqrt(1 + y * y)), theta)
 
 
