@@ -34,7 +34,7 @@ whose ``repr`` is the factory call that made them; their arrays are read-only.
 Minibatches are deterministic given ``(seed, step)``: the ``n`` examples are shuffled once
 per epoch with ``np.random.default_rng([seed, epoch])`` and minibatch ``step`` is slice
 ``step % n_batches`` of epoch ``step // n_batches`` (the last, short slice is dropped).
-:func:`lrlessons.run.run` passes the optimizer's ``state.count`` as ``step``, so the first
+:func:`lrlessons.run` passes the optimizer's ``state.count`` as ``step``, so the first
 update uses minibatch 0 and a resumed run sees the same batches as an uninterrupted one.
 
 >>> p = rosenbrock()
@@ -605,7 +605,7 @@ class MLP(DataProblem):
     ``dim = 4H + 1``. Forward, for inputs X (m×2): Z = X W₁ + b₁, A = tanh Z,
     s = A w₂ + b₂, loss = mean(log(1 + eˢ) − y s). Backward (hand-derived):
     ∂/∂s = (σ(s) − y)/m, ∂w₂ = Aᵀ ∂s, ∂b₂ = Σ ∂s, ∂Z = ∂s w₂ᵀ ⊙ (1 − A²), ∂W₁ = Xᵀ ∂Z,
-    ∂b₁ = Σ ∂Z. The minimum is unknown (``minimum`` is ``None``); ``x0`` is a seeded
+    ∂b₁ = Σ ∂Z (:meth:`forward`, :meth:`backprop`). The minimum is unknown (``minimum`` is ``None``); ``x0`` is a seeded
     Glorot-style random init.
     """
 
@@ -639,20 +639,23 @@ class MLP(DataProblem):
         b2 = theta[..., 4 * H]
         return W1, b1, w2, b2
 
-    def _forward(self, theta, X):
-        W1, b1, w2, b2 = self.unpack(theta)
-        A = np.tanh(np.einsum("md,...dh->...mh", X, W1) + b1[..., None, :])   # (..., m, H)
-        s = np.einsum("...mh,...h->...m", A, w2) + b2[..., None]              # (..., m)
+    def forward(self, theta: Any, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The forward pass on inputs ``X`` (m, 2): hidden activations ``A`` (..., m, H), logits ``s`` (..., m)."""
+        W1, b1, w2, b2 = self.unpack(self._theta(theta, "forward"))
+        A = np.tanh(np.einsum("md,...dh->...mh", X, W1) + b1[..., None, :])   # A = tanh(X W₁ + b₁)
+        s = np.einsum("...mh,...h->...m", A, w2) + b2[..., None]              # s = A w₂ + b₂
         return A, s
 
-    def _loss(self, theta, idx):
-        X, y = self._data(idx, theta.dtype)
-        _, s = self._forward(theta, X)
-        return np.mean(_log1pexp(s) - y * s, axis=-1)
+    def backprop(self, theta: Any, X: Any, y: Any) -> np.ndarray:
+        r"""The gradient of the mean cross-entropy on ``(X, y)`` by backpropagation, one line per
+        layer (``grad`` calls it on a minibatch); flat like θ, shape ``theta.shape``.
 
-    def _grad(self, theta, idx):
-        X, y = self._data(idx, theta.dtype)
-        A, s = self._forward(theta, X)
+        >>> p = mlp()
+        >>> bool(np.array_equal(p.backprop(p.x0, p.X, p.y), p.grad(p.x0)))
+        True
+        """
+        theta = self._theta(theta, "backprop")
+        A, s = self.forward(theta, X)
         ds = (_sigmoid(s) - y) / X.shape[0]                      # ∂loss/∂s
         dw2 = np.einsum("...m,...mh->...h", ds, A)               # Aᵀ ∂s
         db2 = ds.sum(axis=-1)                                    # Σ ∂s
@@ -662,15 +665,23 @@ class MLP(DataProblem):
         lead = theta.shape[:-1]
         return np.concatenate([dW1.reshape(lead + (-1,)), db1, dw2, db2[..., None]], axis=-1)
 
+    def _loss(self, theta, idx):
+        X, y = self._data(idx, theta.dtype)
+        _, s = self.forward(theta, X)
+        return np.mean(_log1pexp(s) - y * s, axis=-1)
+
+    def _grad(self, theta, idx):
+        return self.backprop(theta, *self._data(idx, theta.dtype))
+
     def predict_proba(self, theta: Any, X: Any) -> np.ndarray:
         """σ(s) for points ``X`` (m, 2): shape ``theta.shape[:-1] + (m,)`` (for decision plots)."""
         theta = self._theta(theta, "predict_proba")
-        return _sigmoid(self._forward(theta, np.asarray(X, dtype=float))[1])
+        return _sigmoid(self.forward(theta, np.asarray(X, dtype=float))[1])
 
     def accuracy(self, theta: Any) -> np.ndarray:
         """Fraction of the ``n`` training points classified correctly."""
         theta = self._theta(theta, "accuracy")
-        return np.mean((self._forward(theta, self.X)[1] > 0) == (self.y > 0.5), axis=-1)
+        return np.mean((self.forward(theta, self.X)[1] > 0) == (self.y > 0.5), axis=-1)
 
 
 def mlp(n: int = 200, hidden: int = 8, noise: float = 0.1, dataset: str = "moons",

@@ -177,7 +177,7 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
         record = _Recorder(int(steps), theta, loss, record_theta, record_trace)
         for k in range(int(steps)):
             count = state.count
-            g, g_sq = guard.gradient(np.asarray(problem.grad(theta, step=count)), update=count + 1)
+            g, g_sq = guard.gradient(np.asarray(problem.grad(theta, step=count)), count + 1)
             if pstate is not None:
                 rate = pstate.lr if pstate.lr.ndim else float(pstate.lr)
             else:

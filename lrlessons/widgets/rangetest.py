@@ -18,7 +18,7 @@ class RangeTest(App):
     """Grow the learning rate exponentially over a short run and plot the loss against it.
 
     Controls: data problem, optimizer, start and end learning rates, number of steps. The
-    shaded band is :func:`lrlessons.run.lr_range_test`'s suggested range and the dashed
+    shaded band is :func:`lrlessons.lr_range_test`'s suggested range and the dashed
     line its suggested rate: starting points for a search, not optima.
     """
 
