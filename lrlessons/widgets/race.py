@@ -169,6 +169,17 @@ class OptimizerRace(App):
         self._update_status()
         self.blit()
 
+    def clear_cache(self) -> None:
+        """Forget every computed run (the next draw of a lane reruns it)."""
+        self._cache.clear()
+
+    def update_all(self) -> None:
+        """Recompute every lane (from the cache where the settings were seen) and blit."""
+        for lane in self.lanes:
+            self._set_lane_artists(lane)
+        self._update_status()
+        self.blit()
+
     def describe(self, lane: Lane) -> str:
         if not lane.enabled.value:
             return f"{lane.name}: off"
