@@ -152,6 +152,21 @@ def test_sgd_on_the_quadratic_diverges_at_the_first_update_beyond_the_limit(lr, 
     assert np.array_equal(traj.loss[:k], free.loss[:k]) and np.all(traj.loss[k:] == traj.loss[k - 1])
 
 
+def test_when_every_row_is_frozen_the_count_and_the_schedule_go_on():
+    p = problems.quadratic()
+    s = schedules.exponential_decay([2.5, 3.0], decay_steps=100, decay_rate=0.9)
+    traj = run(optimizers.momentum(lr=s, momentum=0.1), p, 60)
+    assert (traj.diverged_at > 0).all() and traj.state.count == 60
+    assert np.array_equal(traj.lr, s(np.arange(60)).T)              # lr[k] = schedule(k), frozen or not
+    for i, lr0 in enumerate([2.5, 3.0]):
+        single = run(optimizers.momentum(lr=schedules.exponential_decay(lr0, 100, 0.9), momentum=0.1), p, 60)
+        k = single.diverged_at
+        assert k == traj.diverged_at[i] and np.array_equal(single.theta, traj.theta[:, i])
+        assert np.array_equal(single.state.b, traj.state.b[i]) and np.array_equal(single.lr, traj.lr[:, i])
+        assert np.all(single.theta[k:] == single.theta[k - 1]) and np.all(single.grad[k:] == 0.0)
+        assert np.all(single.grad[k - 1] != 0.0)                       # update k got its real gradient
+
+
 def test_divergence_threshold_none_and_adam_state_frozen():
     p = problems.quadratic()
     traj = run(optimizers.sgd(lr=2.5), p, 30, divergence_threshold=None)

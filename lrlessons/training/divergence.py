@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["divergence_limit", "DivergenceGuard", "sqnorm", "freeze", "freeze_state"]
+__all__ = ["divergence_limit", "DivergenceGuard", "freeze", "freeze_state"]
 
-# Parameter vectors up to this length are summed by explicit products (see ``sqnorm``).
+# Parameter vectors up to this length are summed by explicit products (see ``_sqnorm``).
 _SMALL = 8
 
 
@@ -45,12 +45,13 @@ def divergence_limit(loss0: np.ndarray, threshold: float | None) -> np.ndarray:
     return np.where(np.isfinite(limit), limit, np.inf)
 
 
-def sqnorm(a: np.ndarray) -> Any:
+def _sqnorm(a: np.ndarray) -> Any:
     r"""``‖a‖²`` over the last axis: a Python float for one small float64 vector, else an array.
 
     Up to 8 coordinates the sum is written out (``a₀a₀ + a₁a₁ + …``), so one row rounds
     exactly as the same row inside a batch (BLAS and numpy's pairwise sums do not promise
     that); on one vector the same products in Python floats give the same bits, faster.
+    Longer vectors use ``einsum`` (only ``grad_norm``'s last bit could then differ).
     """
     if a.ndim == 1 and a.shape[0] <= _SMALL and a.dtype == np.float64:
         v = a.tolist()
@@ -133,7 +134,7 @@ class DivergenceGuard:
     def gradient(self, g: np.ndarray, update: int) -> tuple[np.ndarray, Any]:
         """``(g, ‖g‖²)`` as the optimizer may use them for ``update``: zeros for frozen rows and
         for rows whose gradient is not finite (which diverge at ``update``)."""
-        gsq = sqnorm(g)
+        gsq = _sqnorm(g)
         if self._all_alive and math.isfinite(gsq if type(gsq) is float else gsq.sum()):
             return g, gsq
         finite = np.isfinite(gsq)
