@@ -3,13 +3,13 @@
     python benchmarks/bench_sweep.py
 
 Three measurements in one process (absolute times drift on shared machines; the ratios are
-what carry over, see shared/reference/performance.md):
+what carry over):
 
 1. ``sweep(...)``: the whole grid as one batched run (10,000 rows).
 2. The same grid as a Python loop of single ``run(...)`` calls. Looping all 10,000 settings
    would take minutes, so a subset of ``LOOP_SUBSET`` settings (spread over the grid) is
    timed and the total is *extrapolated* linearly (printed as such).
-3. A bare batched loop (``problem.grad`` + ``opt.apply`` + ``problem.loss``, no recording,
+3. A bare batched loop (``problem.grad`` + ``opt.step`` + ``problem.loss``, no recording,
    no divergence checks): the floor that ``run``'s bookkeeping adds to.
 
 No assertions: this script only measures and prints.
@@ -52,7 +52,7 @@ def main():
         state = opt.init(theta)
         lr = opt.hyperparameters["lr"]
         for _ in range(STEPS):
-            theta, state, _ = opt.apply(theta, p.grad(theta), state, lr)
+            theta, state, _ = opt.step(theta, p.grad(theta), state, lr=lr)
             p.loss(theta)
         return theta
 

@@ -62,15 +62,12 @@ def race_cases():
         lane.lr.value = next(visited)
 
     def move_cold():                                        # the lane's 500 steps recomputed
-        app._cache.clear()
+        app.clear_cache()
         lane.lr.value = float(next(lrs))
 
     def all_lanes():
-        app._cache.clear()
-        for l in app.lanes:
-            app._set_lane_artists(l)
-        app._update_status()
-        app.blit()
+        app.clear_cache()
+        app.update_all()
 
     problem = problems.rosenbrock()
 
@@ -170,7 +167,7 @@ def range_cases():
     def baseline():
         res = app.compute()
         fig, ax = viz.new_figure("single", figsize=app.figsize, dpi=app.dpi)
-        app._draw(ax, res)
+        app.draw_result(ax, res)
         _savefig_png(fig)
 
     return app, {"range test: steps slider": move, "range test: baseline re-plot": baseline}

@@ -34,7 +34,7 @@ whose ``repr`` is the factory call that made them; their arrays are read-only.
 Minibatches are deterministic given ``(seed, step)``: the ``n`` examples are shuffled once
 per epoch with ``np.random.default_rng([seed, epoch])`` and minibatch ``step`` is slice
 ``step % n_batches`` of epoch ``step // n_batches`` (the last, short slice is dropped).
-:func:`lrlessons.run.run` passes the optimizer's ``state.count`` as ``step``, so the first
+:func:`lrlessons.run` passes the optimizer's ``state.count`` as ``step``, so the first
 update uses minibatch 0 and a resumed run sees the same batches as an uninterrupted one.
 
 >>> p = rosenbrock()
@@ -81,6 +81,15 @@ def _pair(gx: Any, gy: Any, like: np.ndarray) -> np.ndarray:
     out[..., 0] = gx
     out[..., 1] = gy
     return out
+
+
+def _xy(theta: np.ndarray) -> tuple:
+    """The coordinates ``(x, y)`` of 2-D parameters ``(..., 2)``: numpy scalars for one point
+    (several times cheaper than 0-d arrays in a run's loop), views of a batch; the same
+    numbers either way."""
+    if theta.ndim == 1:
+        return theta[0], theta[1]
+    return theta[..., 0], theta[..., 1]
 
 
 def _float(theta: np.ndarray) -> np.ndarray:
@@ -223,12 +232,12 @@ class Rosenbrock(Problem):
                   bounds=((-2.0, 2.0), (-1.0, 3.0)))
 
     def _loss(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         u, r = self.a - x, y - x * x                             # products, not **: numpy scalars and
         return u * u + self.b * r * r                            # arrays then round alike (batched == loop)
 
     def _grad(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         r = y - x * x
         return _pair(-2 * (self.a - x) - 4 * self.b * x * r, 2 * self.b * r, theta)
 
@@ -255,7 +264,7 @@ class Beale(Problem):
     _C = (1.5, 2.25, 2.625)
 
     def _loss(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         total, yk = 0.0, 1.0
         for c in self._C:
             yk = yk * y                                          # y^k by products (see Rosenbrock)
@@ -264,10 +273,9 @@ class Beale(Problem):
         return total
 
     def _grad(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
-        gx = np.zeros_like(x)
-        gy = np.zeros_like(y)
-        yk1 = np.ones_like(y)                                    # y^{k−1}
+        x, y = _xy(theta)
+        gx = gy = 0.0
+        yk1 = 1.0                                                # y^{k−1}
         for i, c in enumerate(self._C):
             k = i + 1
             yk = yk1 * y                                         # y^k
@@ -300,12 +308,12 @@ class Himmelblau(Problem):
                   bounds=((-5.0, 5.0), (-5.0, 5.0)))
 
     def _loss(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         r1, r2 = x * x + y - 11, x + y * y - 7
         return r1 * r1 + r2 * r2
 
     def _grad(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         r1 = x * x + y - 11
         r2 = x + y * y - 7
         return _pair(4 * x * r1 + 2 * r2, 2 * r1 + 4 * y * r2, theta)
@@ -333,12 +341,12 @@ class Saddle(Problem):
                   bounds=((-2.0, 2.0), (-2.0, 2.0)))
 
     def _loss(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         y2 = y * y
         return 0.5 * x * x - 0.5 * y2 + 0.25 * y2 * y2
 
     def _grad(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return _pair(x, -y + y * y * y, theta)
 
 
@@ -373,11 +381,11 @@ class Ravine(Problem):
                   bounds=((-2.0, 2.0), (-2.0, 10.0)))
 
     def _loss(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return 0.5 * x * x + (np.sqrt(1 + y * y) - 1) / self.scale
 
     def _grad(self, theta, idx):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return _pair(x, y / (self.scale * np.sqrt(1 + y * y)), theta)
 
 
@@ -597,7 +605,7 @@ class MLP(DataProblem):
     ``dim = 4H + 1``. Forward, for inputs X (m×2): Z = X W₁ + b₁, A = tanh Z,
     s = A w₂ + b₂, loss = mean(log(1 + eˢ) − y s). Backward (hand-derived):
     ∂/∂s = (σ(s) − y)/m, ∂w₂ = Aᵀ ∂s, ∂b₂ = Σ ∂s, ∂Z = ∂s w₂ᵀ ⊙ (1 − A²), ∂W₁ = Xᵀ ∂Z,
-    ∂b₁ = Σ ∂Z. The minimum is unknown (``minimum`` is ``None``); ``x0`` is a seeded
+    ∂b₁ = Σ ∂Z (:meth:`forward`, :meth:`backprop`). The minimum is unknown (``minimum`` is ``None``); ``x0`` is a seeded
     Glorot-style random init.
     """
 
@@ -631,20 +639,23 @@ class MLP(DataProblem):
         b2 = theta[..., 4 * H]
         return W1, b1, w2, b2
 
-    def _forward(self, theta, X):
-        W1, b1, w2, b2 = self.unpack(theta)
-        A = np.tanh(np.einsum("md,...dh->...mh", X, W1) + b1[..., None, :])   # (..., m, H)
-        s = np.einsum("...mh,...h->...m", A, w2) + b2[..., None]              # (..., m)
+    def forward(self, theta: Any, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The forward pass on inputs ``X`` (m, 2): hidden activations ``A`` (..., m, H), logits ``s`` (..., m)."""
+        W1, b1, w2, b2 = self.unpack(self._theta(theta, "forward"))
+        A = np.tanh(np.einsum("md,...dh->...mh", X, W1) + b1[..., None, :])   # A = tanh(X W₁ + b₁)
+        s = np.einsum("...mh,...h->...m", A, w2) + b2[..., None]              # s = A w₂ + b₂
         return A, s
 
-    def _loss(self, theta, idx):
-        X, y = self._data(idx, theta.dtype)
-        _, s = self._forward(theta, X)
-        return np.mean(_log1pexp(s) - y * s, axis=-1)
+    def backprop(self, theta: Any, X: Any, y: Any) -> np.ndarray:
+        r"""The gradient of the mean cross-entropy on ``(X, y)`` by backpropagation, one line per
+        layer (``grad`` calls it on a minibatch); flat like θ, shape ``theta.shape``.
 
-    def _grad(self, theta, idx):
-        X, y = self._data(idx, theta.dtype)
-        A, s = self._forward(theta, X)
+        >>> p = mlp()
+        >>> bool(np.array_equal(p.backprop(p.x0, p.X, p.y), p.grad(p.x0)))
+        True
+        """
+        theta = self._theta(theta, "backprop")
+        A, s = self.forward(theta, X)
         ds = (_sigmoid(s) - y) / X.shape[0]                      # ∂loss/∂s
         dw2 = np.einsum("...m,...mh->...h", ds, A)               # Aᵀ ∂s
         db2 = ds.sum(axis=-1)                                    # Σ ∂s
@@ -654,15 +665,23 @@ class MLP(DataProblem):
         lead = theta.shape[:-1]
         return np.concatenate([dW1.reshape(lead + (-1,)), db1, dw2, db2[..., None]], axis=-1)
 
+    def _loss(self, theta, idx):
+        X, y = self._data(idx, theta.dtype)
+        _, s = self.forward(theta, X)
+        return np.mean(_log1pexp(s) - y * s, axis=-1)
+
+    def _grad(self, theta, idx):
+        return self.backprop(theta, *self._data(idx, theta.dtype))
+
     def predict_proba(self, theta: Any, X: Any) -> np.ndarray:
         """σ(s) for points ``X`` (m, 2): shape ``theta.shape[:-1] + (m,)`` (for decision plots)."""
         theta = self._theta(theta, "predict_proba")
-        return _sigmoid(self._forward(theta, np.asarray(X, dtype=float))[1])
+        return _sigmoid(self.forward(theta, np.asarray(X, dtype=float))[1])
 
     def accuracy(self, theta: Any) -> np.ndarray:
         """Fraction of the ``n`` training points classified correctly."""
         theta = self._theta(theta, "accuracy")
-        return np.mean((self._forward(theta, self.X)[1] > 0) == (self.y > 0.5), axis=-1)
+        return np.mean((self.forward(theta, self.X)[1] > 0) == (self.y > 0.5), axis=-1)
 
 
 def mlp(n: int = 200, hidden: int = 8, noise: float = 0.1, dataset: str = "moons",

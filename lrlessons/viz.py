@@ -42,6 +42,9 @@ __all__ = [
     "plot_lr_range_test",
     "contour_grid",
     "clip_path",
+    "style_axes",
+    "schedule_boundaries",
+    "cell_edges",
 ]
 
 #: Okabe & Ito's eight colours, by name.
@@ -92,7 +95,8 @@ def new_figure(kind: str = "single", nrows: int = 1, ncols: int = 1, **kw) -> tu
     return fig, axes
 
 
-def _styled(ax: Any) -> None:
+def style_axes(ax: Any) -> None:
+    """The house style on one axis: no top/right spines, a light grid behind the data."""
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.grid(True, color="0.92", linewidth=0.8)
@@ -109,8 +113,16 @@ def _fig_ax(ax: Any, kind: str = "single") -> tuple[Figure, Any]:
 # ------------------------------------------------------------------------------------------
 # Schedules
 # ------------------------------------------------------------------------------------------
-def _boundaries(schedule: Any, values: np.ndarray) -> np.ndarray:
-    """Steps where a schedule jumps or changes regime (declared boundaries, or detected jumps)."""
+def schedule_boundaries(schedule: Any, values: Any) -> np.ndarray:
+    """Steps where a schedule jumps or changes regime (declared boundaries, or detected jumps).
+
+    ``values`` are the schedule's values at steps ``0, 1, …`` (where jumps are looked for).
+
+    >>> from lrlessons import schedules
+    >>> s = schedules.exponential_decay(0.1, 1000, 0.96, staircase=True)
+    >>> schedule_boundaries(s, s(np.arange(3000))).tolist()
+    [1000.0, 2000.0]
+    """
     marks: list[float] = []
     for name in ("boundaries", "milestones"):
         b = getattr(schedule, name, None)
@@ -183,7 +195,7 @@ def plot_schedules(
     check_integer("plot_schedules", "steps", steps, 1, None)
     check_bool("plot_schedules", "log", log)
     fig, ax = _fig_ax(ax)
-    _styled(ax)
+    style_axes(ax)
     t = np.arange(int(steps))
     k = 0
     for label, s in _as_named(schedules, labels, "schedule"):
@@ -196,7 +208,7 @@ def plot_schedules(
             c = color(k)
             ax.plot(t, row, color=c, linewidth=1.8, label=name)
             if markers:
-                marks = _boundaries(s, row)
+                marks = schedule_boundaries(s, row)
                 marks = marks[(marks >= 0) & (marks < steps)].astype(int)
                 if marks.size:
                     ax.plot(marks, row[marks], linestyle="none", marker="o", markersize=4, color=c,
@@ -427,7 +439,7 @@ def plot_loss(
     subtracted so convergence reads as a straight line on the log axis.
     """
     fig, ax = _fig_ax(ax)
-    _styled(ax)
+    style_axes(ax)
     fmin = _f_min(problem) if (subtract_min and problem is not None) else None
     k = 0
     for label, traj in _as_named(trajectories, labels, "run"):
@@ -462,7 +474,12 @@ def plot_loss(
 # ------------------------------------------------------------------------------------------
 # Heatmaps of sweeps
 # ------------------------------------------------------------------------------------------
-def _edges(c: np.ndarray, log: bool) -> np.ndarray:
+def cell_edges(c: Any, log: bool) -> np.ndarray:
+    """The edges of heatmap cells centred on ``c`` (midpoints, in log space when ``log``).
+
+    >>> cell_edges([1.0, 2.0, 3.0], log=False).tolist()
+    [0.5, 1.5, 2.5, 3.5]
+    """
     c = np.asarray(c, dtype=float)
     if c.size == 1:
         return np.array([c[0] * 0.9, c[0] * 1.1]) if log else np.array([c[0] - 0.5, c[0] + 0.5])
@@ -511,7 +528,7 @@ def plot_heatmap(
         bad |= np.asarray(diverged, dtype=bool).reshape(V.shape)
     missing &= ~bad
     fig, ax = _fig_ax(ax, "contour")
-    xe, ye = _edges(x, xlog), _edges(y, ylog)
+    xe, ye = cell_edges(x, xlog), cell_edges(y, ylog)
     good = V[~bad & ~missing]
     if log_values:
         pos = good[good > 0]
@@ -626,7 +643,7 @@ def plot_lr_range_test(lrs: Any, losses: Any, suggestion: Any = None, ax: Any = 
     the LR range test is a heuristic (Smith 2017, arXiv:1506.01186), and the legend says so.
     """
     fig, ax = _fig_ax(ax)
-    _styled(ax)
+    style_axes(ax)
     lrs = np.asarray(lrs, dtype=float)
     L = np.asarray(losses, dtype=float)
     ok = np.isfinite(L) & (np.abs(L) < 1e100)

@@ -13,14 +13,17 @@ from lrlessons.training import (Trajectory, load_checkpoint, lr_range_test, run,
 
 
 def manual_run(opt, p, steps, theta0=None):
+    """The loop a student writes: init, then grad of minibatch state.count and step, by hand."""
     theta = np.array(p.x0 if theta0 is None else theta0, dtype=float)
     state = opt.init(theta)
-    thetas, lrs = [theta], []
+    bound = opt.hyperparameters["lr"]
+    thetas, lrs, grads = [theta], [], []
     for _ in range(steps):
-        lrs.append(opt.resolve_lr(state))
-        theta, state, _ = opt.step(theta, p.grad(theta, step=state.count), state)
+        lrs.append(bound(state.count) if callable(bound) else bound)     # the rate this update uses
+        grads.append(p.grad(theta, step=state.count))
+        theta, state, _ = opt.step(theta, grads[-1], state)
         thetas.append(theta)
-    return np.array(thetas), np.array(lrs, dtype=float)
+    return np.array(thetas), np.array(lrs, dtype=float), np.array(grads)
 
 
 def test_lazy_exports():
@@ -34,10 +37,12 @@ def test_run_records_exactly_what_a_manual_loop_does():
     p = problems.rosenbrock()
     opt = optimizers.adam(lr=schedules.exponential_decay(0.05, decay_steps=10, decay_rate=0.5))
     traj = run(opt, p, 40)
-    thetas, lrs = manual_run(opt, p, 40)
+    thetas, lrs, grads = manual_run(opt, p, 40)
     assert traj.theta.shape == (41, 2) and traj.loss.shape == (41,) and traj.lr.shape == (40,)
     assert np.array_equal(traj.theta, thetas)
     assert np.array_equal(traj.lr, lrs)
+    assert traj.grad.shape == (40, 2) and np.array_equal(traj.grad, grads)    # the gradient each update used
+    assert np.array_equal(traj.grad_norm, np.sqrt((grads * grads).sum(-1)))
     assert traj.lr[0] == 0.05 and traj.lr[10] == 0.025              # lr[k] = schedule(k)
     assert np.array_equal(traj.loss, p.loss(thetas))
     np.testing.assert_allclose(traj.grad_norm, np.linalg.norm(p.grad(thetas[:-1]), axis=-1), rtol=1e-15)
@@ -53,8 +58,10 @@ def test_minibatch_problem_gets_state_count_as_step():
     p = problems.linear_regression(batch_size=20)
     opt = optimizers.sgd(lr=0.1)
     traj = run(opt, p, 25)
-    thetas, _ = manual_run(opt, p, 25)
+    thetas, _, grads = manual_run(opt, p, 25)
     assert np.array_equal(traj.theta, thetas)
+    assert np.array_equal(traj.grad, grads)                          # minibatch k fed update k + 1
+    assert not np.array_equal(traj.grad, p.grad(thetas[:-1]))        # (not the full-batch gradient)
     assert np.array_equal(traj.loss, p.loss(thetas))                 # full-batch loss recorded
 
 
@@ -132,6 +139,34 @@ def test_divergence_freezes_row_records_step_and_warns_nothing():
     assert "diverged at step 18" in repr(single)
 
 
+@pytest.mark.parametrize("lr, k", [(2.5, 18), (2.1, 74)])
+def test_sgd_on_the_quadratic_diverges_at_the_first_update_beyond_the_limit(lr, k):
+    # The same k in every widget that runs optimizers: see tests/test_widgets.py.
+    p = problems.quadratic()
+    traj = run(optimizers.sgd(lr=lr), p, 200)
+    assert traj.diverged_at == k and traj.status() == f"diverged at step {k}"
+    free = run(optimizers.sgd(lr=lr), p, k, divergence_threshold=None)
+    limit = 1e6 * max(abs(float(p.loss(p.x0))), 1.0)
+    assert free.loss[k - 1] <= limit < free.loss[k]
+    assert np.array_equal(traj.theta[:k], free.theta[:k]) and np.all(traj.theta[k:] == traj.theta[k - 1])
+    assert np.array_equal(traj.loss[:k], free.loss[:k]) and np.all(traj.loss[k:] == traj.loss[k - 1])
+
+
+def test_when_every_row_is_frozen_the_count_and_the_schedule_go_on():
+    p = problems.quadratic()
+    s = schedules.exponential_decay([2.5, 3.0], decay_steps=100, decay_rate=0.9)
+    traj = run(optimizers.momentum(lr=s, momentum=0.1), p, 60)
+    assert (traj.diverged_at > 0).all() and traj.state.count == 60
+    assert np.array_equal(traj.lr, s(np.arange(60)).T)              # lr[k] = schedule(k), frozen or not
+    for i, lr0 in enumerate([2.5, 3.0]):
+        single = run(optimizers.momentum(lr=schedules.exponential_decay(lr0, 100, 0.9), momentum=0.1), p, 60)
+        k = single.diverged_at
+        assert k == traj.diverged_at[i] and np.array_equal(single.theta, traj.theta[:, i])
+        assert np.array_equal(single.state.b, traj.state.b[i]) and np.array_equal(single.lr, traj.lr[:, i])
+        assert np.all(single.theta[k:] == single.theta[k - 1]) and np.all(single.grad[k:] == 0.0)
+        assert np.all(single.grad[k - 1] != 0.0)                       # update k got its real gradient
+
+
 def test_divergence_threshold_none_and_adam_state_frozen():
     p = problems.quadratic()
     traj = run(optimizers.sgd(lr=2.5), p, 30, divergence_threshold=None)
@@ -142,24 +177,52 @@ def test_divergence_threshold_none_and_adam_state_frozen():
     assert np.array_equal(traj.state.m[1], np.zeros(2))              # never accepted an update
 
 
-class NaNBeyond(problems.Quadratic):
-    """A quadratic whose gradient is NaN once x > 0 (and whose loss is fine)."""
+class NaNBeyond:
+    """A quadratic whose gradient (and, with ``loss_too``, loss) is NaN once x > 0: any object
+    with loss, grad and x0 is a problem for run()."""
 
-    name = "nan_beyond"
+    def __init__(self, loss_too=False):
+        self.quadratic = problems.quadratic(condition_number=10.0)
+        self.x0 = self.quadratic.x0
+        self.loss_too = loss_too
 
-    def _grad(self, theta, idx):
-        g = super()._grad(theta, idx)
-        return np.where(theta[..., :1] > 0, np.nan, g)
+    def loss(self, theta, step=None):
+        theta = np.asarray(theta)
+        loss = self.quadratic.loss(theta)
+        return np.where(theta[..., 0] > 0, np.nan, loss) if self.loss_too else loss
+
+    def grad(self, theta, step=None):
+        theta = np.asarray(theta)
+        return np.where(theta[..., :1] > 0, np.nan, self.quadratic.grad(theta))
+
+    def __repr__(self):
+        return "NaNBeyond()"
 
 
 def test_nan_gradient_is_never_passed_to_the_optimizer():
-    p = NaNBeyond(condition_number=10.0, angle=0.0, L=1.0, dim=2, x0=None)
+    p = NaNBeyond()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        traj = run(optimizers.adam(lr=[0.1, 3.0]), p, 20)        # lr 3 jumps to x > 0 at once
-    assert traj.diverged_at.tolist() == [-1, 2]
+        traj = run(optimizers.adam(lr=[0.1, 3.0]), p, 20)        # lr 3: x > 0 after update 2
+    assert traj.theta[2, 1, 0] > 0 and np.isfinite(traj.loss[2, 1])
+    assert traj.diverged_at.tolist() == [-1, 3]                  # update 3's gradient is NaN: rejected
     assert np.all(np.isfinite(traj.trace.delta))
-    assert np.all(traj.theta[2:, 1] == traj.theta[1, 1])
+    assert np.all(traj.theta[3:, 1] == traj.theta[2, 1])
+    assert np.all(np.isfinite(traj.grad)) and np.all(traj.grad[2:, 1] == 0.0)   # the optimizer got zeros
+    assert np.array_equal(traj.grad_norm[2:, 1], np.zeros(18))
+    single = run(optimizers.adam(lr=3.0), p, 20)                 # one run: the same rule, the same numbers
+    assert single.diverged_at == 3 and np.array_equal(single.theta, traj.theta[:, 1])
+    assert np.array_equal(single.grad, traj.grad[:, 1])
+
+
+def test_nan_loss_rejects_the_update_that_produced_it():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        traj = run(optimizers.adam(lr=[0.1, 3.0]), NaNBeyond(loss_too=True), 20)
+    assert traj.diverged_at.tolist() == [-1, 2]                  # θ_2 has x > 0: its loss is NaN
+    assert np.all(traj.theta[2:, 1] == traj.theta[1, 1]) and np.all(np.isfinite(traj.loss))
+    assert np.all(traj.loss[2:, 1] == traj.loss[1, 1])
+    assert np.all(np.isfinite(traj.trace.delta)) and np.all(np.isfinite(traj.grad_norm))
 
 
 @pytest.mark.parametrize("opt, p, plateau", [
@@ -176,7 +239,7 @@ def test_checkpoint_resume_is_bit_for_bit(tmp_path, opt, p, plateau):
     path = tmp_path / "ckpt.npz"
     save_checkpoint(path, half)
     resumed = run(opt, p, 50, resume=load_checkpoint(path, opt, p))
-    for name in ("theta", "loss", "lr", "grad_norm", "theta_last"):
+    for name in ("theta", "loss", "lr", "grad", "grad_norm", "theta_last"):
         assert np.array_equal(getattr(full, name), getattr(resumed, name)), name
     for a, b in zip(full.trace, resumed.trace):
         assert np.array_equal(a, b)
@@ -276,6 +339,18 @@ def test_lr_range_test_exponential_lrs_smoothing_and_stop():
     assert res.suggested_lr in res.lrs and res.lr_range[0] <= res.lr_range[1]
     assert 1e-3 < res.suggested_lr < 2 / p.eigenvalues[1]
     assert "heuristic" in repr(res)
+
+
+def test_lr_range_test_reads_one_run_with_the_exponential_schedule():
+    p = problems.linear_regression(batch_size=20)
+    res = lr_range_test(optimizers.sgd, p, start_lr=1e-4, end_lr=100.0, steps=80, smooth=0.9)
+    traj, n = res.trajectory, len(res.lrs)
+    assert isinstance(traj, Trajectory) and traj.steps == 80
+    assert np.array_equal(traj.lr[:n], res.lrs)                      # the rate of update k + 1 is lrs[k]
+    thetas, _, _ = manual_run(optimizers.sgd(lr=schedules.exponential_decay(1e-4, 79, 1e6)), p, n)
+    np.testing.assert_allclose(traj.theta[:n + 1], thetas, rtol=1e-12)
+    for k in (0, n // 2, n - 1):                                     # minibatch loss k, before update k + 1
+        assert res.losses[k] == float(p.loss(traj.theta[k], step=k))
 
 
 def test_lr_range_test_suggestion_lies_inside_its_own_range():

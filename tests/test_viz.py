@@ -157,7 +157,7 @@ def test_plot_frameworks_one_panel_per_framework_and_a_loss_panel():
     assert len(fig.axes) == 4
     assert [a.get_title() for a in fig.axes[:3]] == ["A", "B", "C"]
     assert [l.get_label() for l in _lines(fig.axes[3])] == ["A", "B", "C"]
-    assert fig._suptitle.get_text() == "adam"
+    assert fig.get_suptitle() == "adam"
 
 
 def test_plot_lr_range_test_shades_the_suggested_range():

@@ -301,7 +301,7 @@ def test_race_status_equals_independent_runs(race):
 
 
 def test_race_on_a_minibatch_problem_uses_the_minibatches():
-    """simulate() must feed minibatch k to update k + 1, exactly as run() does."""
+    """The race runs ll.run: minibatch k feeds update k + 1."""
     p = problems.logistic_regression(batch_size=20)
     app = widgets.optimizer_race(problem=p, optimizers=("sgd", "adam"), lrs={"sgd": 1.0, "adam": 0.1}, steps=60).app
     sgd = app.lanes[0]
@@ -435,6 +435,62 @@ def test_framework_diff_every_name_and_lr_extreme(fwdiff):
             for path, curve in app.artists.values():
                 assert np.all(np.isfinite(path.get_xydata()))
     _frame_ok(app)
+
+
+# ------------------------------------------------------------------------------------------
+# One run loop: the same settings give the same numbers in run() and in every widget
+# ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lr, k", [(2.5, 18), (2.1, 74)])
+def test_same_settings_diverge_at_the_same_step_in_run_and_every_widget(lr, k):
+    p = problems.quadratic()
+    assert run(optimizers.sgd(lr=lr), p, 100).diverged_at == k
+    race = widgets.optimizer_race(problem=p, optimizers=("sgd", "adam"), lrs={"sgd": lr}, steps=100).app
+    assert race.lanes[0].run.diverged_at == k and f"sgd: diverged at step {k}" in race.status.value
+    diff = widgets.framework_diff("sgd", p, lr=lr, steps=100).app
+    assert {label: r.diverged_at for label, r in diff.runs.items()} == dict.fromkeys(["PyTorch", "TF1", "Keras", "optax"], k)
+    assert f"PyTorch: diverged at step {k}" in diff.status.value
+    stepper = widgets.equation_stepper("sgd", p, steps=100).app
+    stepper.controls["lr"].value = lr
+    assert stepper.run.diverged_at == k and f"This run diverges at update {k}" in stepper.status.value
+    stepper.step_slider.value = k - 1                              # the last accepted update is shown,
+    now, _ = _row(stepper.equations_html.value, "delta")
+    np.testing.assert_allclose(now, stepper.run.trace.delta[k - 2], rtol=5e-6)
+    stepper.step_slider.value = k                                  # the rejected one is not
+    assert f"Diverged at update {k}" in stepper.status.value
+    for app in (race, diff, stepper):
+        assert app.last_error is None, app.message.value
+
+
+class CountingSurface:
+    """A 2-D surface that counts its gradient evaluations."""
+
+    def __init__(self, problem):
+        self.problem, self.grad_calls = problem, 0
+
+    def grad(self, theta, step=None):
+        self.grad_calls += 1
+        return self.problem.grad(theta, step=step)
+
+    def __getattr__(self, name):                                  # loss, x0, bounds, name, minimum, ...
+        return getattr(self.problem, name)
+
+
+def test_widgets_draw_the_trajectory_and_never_recompute_gradients():
+    p = CountingSurface(problems.rosenbrock())
+    app = widgets.equation_stepper("adam", p, steps=30).app
+    assert p.grad_calls == 30                                     # run()'s, one per update
+    for t in (1, 5, 30):
+        app.step_slider.value = t
+        now, prev = (parse_vec(c) for c in re.findall(r"<td[^>]*><code>(.*?)</code></td>",
+                                                      app.equations_html.value.split("</tr>")[2])[:2])
+        np.testing.assert_allclose(now, app.run.grad[t - 1], rtol=5e-6)
+    assert p.grad_calls == 30
+    p.grad_calls = 0
+    widgets.optimizer_race(problem=p, optimizers=("sgd", "adam"), steps=40)
+    assert p.grad_calls == 80
+    p.grad_calls = 0
+    widgets.framework_diff("adam", p, steps=20)
+    assert p.grad_calls == 80
 
 
 # ------------------------------------------------------------------------------------------

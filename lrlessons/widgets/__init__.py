@@ -19,10 +19,14 @@ function                   class (``.app``)                    what it shows
 ``lr_range_test``          :class:`RangeTest`                  loss vs lr, suggested range
 =========================  ==================================  ==============================
 
+One run loop: every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
+:class:`~lrlessons.Trajectory` it returns, so the same settings give the same numbers (and the
+same ``diverged_at``) in a widget and in a lesson.
+
 Speed: a persistent figure with fixed axis limits, a cached background and only the
-moving artists redrawn (blitting), encoded by Pillow straight from the canvas buffer into
-an ``ipywidgets.Image`` (``shared/reference/performance.md``); ``benchmarks/bench_widgets.py``
-measures it. Errors raised in a callback appear in the widget's message area.
+moving artists redrawn (matplotlib's blitting), encoded by Pillow straight from the canvas
+buffer into an ``ipywidgets.Image``; ``benchmarks/bench_widgets.py`` measures it against a
+full re-plot. Errors raised in a callback appear in the widget's message area.
 
 Static views (GitHub, nbviewer): ``container.app.static_figure()`` returns a normal
 matplotlib figure of the default state; lessons put it under each widget.

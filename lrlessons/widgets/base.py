@@ -1,10 +1,15 @@
-"""Shared machinery of the widgets: a persistent blitted figure shown as a PNG, error display,
-controls built from a factory's signature, and runs of an optimizer on a problem.
+"""Shared machinery of the widgets: a persistent blitted figure shown as an image, error display,
+controls built from a factory's signature, and the parts of a run that a widget draws.
 
-Why this design (``shared/reference/performance.md``): a full re-plot through the inline
-backend costs ~220 ms per slider move; a persistent figure with fixed axis limits, a cached
-background, only the moving artists redrawn (blitting) and a Pillow PNG of
-``canvas.buffer_rgba()`` into an ``ipywidgets.Image`` costs a few ms.
+Every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
+:class:`~lrlessons.Trajectory` it returns (:func:`accepted` cuts it where the run diverged),
+so a widget and a lesson that run the same settings show the same numbers.
+
+Why this design: a full re-plot through the inline backend costs ~220 ms per slider move
+(``benchmarks/bench_widgets.py`` measures both); a persistent figure with fixed axis limits,
+a cached background, only the moving artists redrawn (matplotlib's blitting, see its
+"Faster rendering by using blitting" guide) and a Pillow encoding of ``canvas.buffer_rgba()``
+into an ``ipywidgets.Image`` costs a few ms.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine as _Placeholder
 
 from .. import viz
 
-__all__ = ["App", "png_bytes", "fmt_vec", "parse_vec", "hp_control", "simulate", "Path2D", "resolve_problem",
-           "surface_names", "optimizer_factories", "DEFAULT_LR", "trajectory", "from_trajectory"]
+__all__ = ["App", "png_bytes", "fmt_vec", "parse_vec", "hp_control", "factory_controls", "resolve_problem",
+           "surface_names", "optimizer_factories", "DEFAULT_LR", "accepted", "drawable", "contour_and_loss_axes",
+           "contour_background", "short_name", "html_table"]
 
 
 def png_bytes(canvas: FigureCanvasAgg, fmt: str = "png") -> bytes:
@@ -37,12 +43,12 @@ def png_bytes(canvas: FigureCanvasAgg, fmt: str = "png") -> bytes:
     from PIL import Image
 
     w, h = canvas.get_width_height(physical=True)
-    img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    img = Image.frombuffer("RGBX", (w, h), canvas.buffer_rgba(), "raw", "RGBX", 0, 1)   # (alpha ignored)
     out = io.BytesIO()
     if fmt == "jpeg":
-        img.save(out, format="JPEG", quality=92)
+        img.save(out, format="JPEG", quality=92)          # (JPEG reads RGBX as RGB: no conversion pass)
     else:
-        img.save(out, format="PNG", compress_level=1)
+        img.convert("RGB").save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
 
@@ -92,29 +98,10 @@ def resolve_problem(problem: Any) -> Any:
 
 
 def optimizer_factories() -> dict[str, Callable]:
-    """The core optimizer factories by name, then framework flavours (``pytorch.Adam``, ...)."""
-    from .. import optimizers
+    """The core optimizer factories by name, then every framework's (``pytorch.Adam``, ...)."""
+    from .. import frameworks, optimizers
 
-    registry = getattr(optimizers, "FACTORIES", None)
-    if isinstance(registry, dict):
-        out = dict(registry)
-    else:
-        out = {n: getattr(optimizers, n) for n in getattr(optimizers, "__all__", []) if n not in ("Optimizer", "trace")
-               and callable(getattr(optimizers, n, None)) and not isinstance(getattr(optimizers, n), type)}
-    try:
-        from ..frameworks import tf1 as _optim_tf1
-        from ..frameworks.keras import optimizers as _optim_keras
-        from ..frameworks.optax import alias as _optim_optax
-        from ..frameworks.pytorch import optim as _optim_pytorch
-
-        for fw, mod in (("pytorch", _optim_pytorch), ("tf1", _optim_tf1), ("keras", _optim_keras), ("optax", _optim_optax)):
-            for n in getattr(mod, "__all__", []):
-                f = getattr(mod, n, None)
-                if callable(f) and not n.startswith("_") and (fw != "tf1" or n.endswith("Optimizer")):
-                    out[f"{fw}.{n}"] = f
-    except ImportError:  # pragma: no cover - frameworks package missing
-        pass
-    return out
+    return {**optimizers.FACTORIES, **frameworks.registry("optimizers")}
 
 
 #: Learning rates that make a lively but convergent demo on Rosenbrock from (-1.5, 2).
@@ -183,101 +170,18 @@ def factory_controls(factory: Callable, overrides: dict | None = None) -> dict[s
 # ------------------------------------------------------------------------------------------
 # Runs
 # ------------------------------------------------------------------------------------------
-class Path2D:
-    """One run as the widgets use it: ``theta (n+1, d)``, ``loss (n+1,)``, ``trace`` (field ->
-    ``(n, ...)``), ``lr (n,)``, ``grad (n, d)`` and ``diverged_at`` (``None`` or the update
-    index that first produced a non-finite/escaped point). Arrays stop at divergence."""
+def accepted(traj: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``(theta, loss)`` of the updates an unbatched run accepted: ``θ_0 … θ_n`` and their losses,
+    with ``n`` every update, or the ones before the update at which it diverged (after that,
+    :func:`lrlessons.run` keeps the row frozen, so there is nothing new to draw).
 
-    __slots__ = ("theta", "loss", "trace", "lr", "grad", "diverged_at", "steps")
-
-    def __init__(self, theta, loss, trace, lr, grad, diverged_at, steps):
-        self.theta, self.loss, self.trace, self.lr, self.grad = theta, loss, trace, lr, grad
-        self.diverged_at, self.steps = diverged_at, steps
-
-
-def simulate(opt: Any, problem: Any, steps: int, theta0: Any = None, keep_trace: bool = True) -> Path2D:
-    """Run ``opt`` on ``problem`` for ``steps`` updates (``opt.apply`` hot path, validated once).
-
-    Divergence (a non-finite value, or ``|θ|`` beyond 1e6 times the frame) stops the run;
-    ``diverged_at`` is then the number of the update that produced it and the arrays stop
-    just before it, so nothing non-finite reaches a plot. Losses are computed in one
-    vectorized call at the end.
+    >>> from lrlessons import optimizers, problems, run
+    >>> theta, loss = accepted(run(optimizers.sgd(lr=2.5), problems.quadratic(), 30))
+    >>> theta.shape, loss.shape
+    ((18, 2), (18,))
     """
-    theta = np.array(problem.x0 if theta0 is None else theta0, dtype=float)
-    b = getattr(problem, "bounds", None)
-    scale = 1e6 * (max(abs(v) for pair in b for v in pair) if b else 10.0)
-    state = opt.init(theta)
-    # Minibatch k feeds update k + 1, as in run(): problem.grad(theta, step=state.count).
-    stochastic = bool(getattr(problem, "stochastic", False))
-
-    def grad(theta, k):
-        return problem.grad(theta, step=k) if stochastic else problem.grad(theta)
-
-    g = np.asarray(grad(theta, 0), dtype=float)
-    opt.check(theta, g, state, opt.resolve_lr(state))
-    thetas = [theta]
-    traces, lrs, grads = [], [], []
-    diverged = None
-    apply, resolve = opt.apply, opt.resolve_lr
-    with np.errstate(all="ignore"):
-        for k in range(int(steps)):
-            if k:
-                g = grad(theta, k)
-            lr = resolve(state)
-            theta, state, tr = apply(theta, g, state, lr)
-            thetas.append(theta)
-            if keep_trace:
-                traces.append(tr)
-                lrs.append(lr)
-                grads.append(g)
-        thetas = np.array(thetas)
-        losses = np.asarray(problem.loss(thetas), dtype=float)
-        # divergence, checked once for the whole run: non-finite, or |θ| beyond 1e6 x the frame
-        bad = ~np.isfinite(losses) | ~(np.abs(thetas).max(axis=-1) <= scale)
-    if bad.any():
-        cut = int(np.argmax(bad))
-        diverged = cut
-        thetas, losses = thetas[:cut], losses[:cut]
-        traces, lrs, grads = traces[: cut - 1], lrs[: cut - 1], grads[: cut - 1]
-    n = len(thetas) - 1
-    trace = {}
-    if keep_trace:
-        names = traces[0]._fields if traces else [f for f, _ in opt.equations]
-        for name in names:
-            trace[name] = (np.array([getattr(t, name) for t in traces], dtype=float) if traces
-                           else np.zeros((0,) + theta.shape))
-    return Path2D(thetas, losses, trace, np.array(lrs, dtype=float).reshape(-1) if keep_trace else None,
-                  np.array(grads, dtype=float).reshape(n, -1) if keep_trace else None, diverged, int(steps))
-
-
-def trajectory(opt: Any, problem: Any, steps: int, theta0: Any = None) -> Path2D:
-    """A run with its full trace for the stepper: :func:`lrlessons.run.run` when available."""
-    try:
-        from ..training import run as _run
-    except ImportError:
-        return simulate(opt, problem, steps, theta0)
-    return from_trajectory(_run(opt, problem, steps, theta0=theta0), problem, opt)
-
-
-def from_trajectory(traj: Any, problem: Any, opt: Any) -> Path2D:
-    """Convert a :class:`lrlessons.run.Trajectory` into a :class:`Path2D` cut at divergence."""
-    theta = np.asarray(traj.theta, dtype=float)
-    n = theta.shape[0] - 1
-    div = getattr(traj, "diverged_at", None)
-    div = None if div is None or int(div) < 0 else int(div)
-    keep = n if div is None else max(min(div - 1, n), 0)
-    tr = traj.trace
-    fields = tr._fields if hasattr(tr, "_fields") else list(tr)
-    get = (lambda f: getattr(tr, f)) if hasattr(tr, "_fields") else (lambda f: tr[f])
-    trace = {f: np.asarray(get(f), dtype=float)[:keep] for f in fields}
-    loss = np.asarray(traj.loss, dtype=float)[: keep + 1]
-    lr = np.broadcast_to(np.asarray(traj.lr, dtype=float), (n,))[:keep]
-    grad = getattr(traj, "grad", None)
-    if grad is None or np.ndim(grad) < 2:
-        with np.errstate(all="ignore"):
-            grad = problem.grad(theta[:keep]) if keep else np.zeros((0, theta.shape[-1]))
-    grad = np.asarray(grad, dtype=float)[:keep]
-    return Path2D(theta[: keep + 1], loss, trace, lr, grad, div, n)
+    n = traj.steps if traj.diverged_at is None else traj.diverged_at - 1
+    return traj.theta[: n + 1], traj.loss[: n + 1]
 
 
 # ------------------------------------------------------------------------------------------
@@ -416,7 +320,7 @@ def contour_and_loss_axes(app, steps: int):
     app.clear_figure()
     app.ax, app.ax_loss = app.fig.subplots(1, 2, width_ratios=[1.1, 1])
     contour_background(app.ax, app.problem)
-    viz._styled(app.ax_loss)
+    viz.style_axes(app.ax_loss)
     p = app.problem
     app.fmin = float(getattr(p, "minimum_loss", None) or 0.0)
     f0 = float(p.loss(np.asarray(p.x0, dtype=float))) - app.fmin

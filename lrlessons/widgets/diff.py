@@ -8,12 +8,14 @@ from typing import Any
 import ipywidgets as W
 import numpy as np
 
-from .. import viz
-from .base import App, DEFAULT_LR, contour_and_loss_axes, drawable, fmt_vec, hp_control, resolve_problem, simulate, surface_names
+from .. import frameworks, training, viz
+from .base import (App, DEFAULT_LR, accepted, contour_and_loss_axes, drawable, fmt_vec, hp_control, resolve_problem,
+                   surface_names)
 
 __all__ = ["FrameworkDiff", "FRAMEWORK_OPTIMIZERS", "build"]
 
-#: name -> framework label -> (module, function, extra keyword arguments)
+#: name -> framework label -> (framework, optimizer, extra keyword arguments); built by
+#: ``frameworks.build_optimizer("framework.optimizer", lr, **extra)``
 FRAMEWORK_OPTIMIZERS = {
     "sgd": {"PyTorch": ("pytorch", "SGD", {}), "TF1": ("tf1", "GradientDescentOptimizer", {}),
             "Keras": ("keras", "SGD", {}), "optax": ("optax", "sgd", {})},
@@ -33,14 +35,10 @@ _LINESTYLES = ("-", "--", ":", "-.")
 
 def build(name: str, lr: float) -> dict[str, Any]:
     """Framework label -> Optimizer (or the exception that prevented building it)."""
-    import importlib
-
     out = {}
-    for label, (mod, fn, extra) in FRAMEWORK_OPTIMIZERS[name].items():
+    for label, (framework, optimizer, extra) in FRAMEWORK_OPTIMIZERS[name].items():
         try:
-            factory = getattr(importlib.import_module(f"lrlessons.frameworks.{mod}"), fn)
-            key = "lr" if mod == "pytorch" else "learning_rate"
-            out[label] = factory(**{key: lr}, **extra)
+            out[label] = frameworks.build_optimizer(f"{framework}.{optimizer}", lr, **extra)
         except Exception as exc:  # noqa: BLE001 - shown in the widget
             out[label] = exc
     return out
@@ -99,7 +97,7 @@ class FrameworkDiff(App):
             if isinstance(opt, Exception):
                 continue
             try:
-                self.runs[label] = simulate(opt, self.problem, self.steps, keep_trace=False)
+                self.runs[label] = training.run(opt, self.problem, self.steps, record_trace=False)
             except Exception as exc:  # noqa: BLE001 - one framework failing must not hide the others
                 self.optimizers[label] = exc
 
@@ -160,9 +158,10 @@ class FrameworkDiff(App):
             if run is None:
                 notes.append(f"{label}: not available")
                 continue
-            pts, left = drawable(run.theta, self.problem.bounds, run.diverged_at)
+            theta, loss = accepted(run)
+            pts, left = drawable(theta, self.problem.bounds, run.diverged_at)
             path.set_data(pts[:, 0], pts[:, 1])
-            curve.set_data(np.arange(len(run.loss)), np.maximum(run.loss - self.fmin, 1e-12))
+            curve.set_data(np.arange(len(loss)), np.maximum(loss - self.fmin, 1e-12))
             if run.diverged_at is not None:
                 notes.append(f'<b style="color:#D55E00">{label}: diverged at step {run.diverged_at}</b>')
             else:
@@ -170,7 +169,7 @@ class FrameworkDiff(App):
         ref = self.runs.get("PyTorch")
         if ref is not None:
             for label, run in self.runs.items():
-                if label != "PyTorch" and len(run.theta) == len(ref.theta):
+                if label != "PyTorch" and run.diverged_at == ref.diverged_at:
                     notes.append(f"max |θ − θ<sub>PyTorch</sub>| ({label}) = <code>{fmt_vec(np.max(np.abs(run.theta - ref.theta)))}</code>")
         self.status.value = " &nbsp; ".join(notes)
         self.table.value = self.markup()

@@ -7,9 +7,9 @@ from typing import Any, Sequence
 import ipywidgets as W
 import numpy as np
 
-from .. import viz
-from .base import App, DEFAULT_LR, contour_and_loss_axes, drawable, fmt_vec, hp_control, optimizer_factories, resolve_problem, \
-    simulate, surface_names
+from .. import training, viz
+from .base import (App, DEFAULT_LR, accepted, contour_and_loss_axes, drawable, fmt_vec, hp_control,
+                   optimizer_factories, resolve_problem, surface_names)
 
 __all__ = ["OptimizerRace", "MAIN_HYPERPARAMETER"]
 
@@ -117,16 +117,17 @@ class OptimizerRace(App):
 
     # -- model ----------------------------------------------------------------------------
     def compute(self, lane: Lane):
-        """The lane's run at its current settings (``opt.apply`` hot path; cached by settings,
-        so returning a slider to an earlier position costs only the redraw)."""
+        """The lane's :func:`lrlessons.run` at its current settings (cached by settings, so
+        returning a slider to an earlier position costs only the redraw)."""
         key = lane.key(self.problem, self.steps)
-        path = self._cache.get(key)
-        if path is None:
+        traj = self._cache.get(key)
+        if traj is None:
             if len(self._cache) > 512:
                 self._cache.clear()
-            path = self._cache[key] = simulate(lane.factory(**lane.kwargs()), self.problem, self.steps, keep_trace=False)
-        lane.run = path
-        return path
+            traj = self._cache[key] = training.run(lane.factory(**lane.kwargs()), self.problem, self.steps,
+                                                   record_trace=False)
+        lane.run = traj
+        return traj
 
     # -- view -----------------------------------------------------------------------------
     def reset_view(self) -> None:
@@ -153,17 +154,29 @@ class OptimizerRace(App):
         if not on:
             return
         run = self.compute(lane)
-        pts, left = drawable(run.theta, self.problem.bounds, run.diverged_at)
+        theta, loss = accepted(run)
+        pts, left = drawable(theta, self.problem.bounds, run.diverged_at)
         lane.path.set_data(pts[:, 0], pts[:, 1])
         if len(pts):
             lane.end.set_data(pts[-1:, 0], pts[-1:, 1])
             lane.end.set_marker("X" if (left or run.diverged_at) else "o")
-        y = np.maximum(run.loss - self.fmin, 1e-12)
+        y = np.maximum(loss - self.fmin, 1e-12)
         lane.curve.set_data(np.arange(len(y)), y)
 
     def update_lane(self, lane: Lane) -> None:
         """A control of one lane moved: recompute that lane only, blit."""
         self._set_lane_artists(lane)
+        self._update_status()
+        self.blit()
+
+    def clear_cache(self) -> None:
+        """Forget every computed run (the next draw of a lane reruns it)."""
+        self._cache.clear()
+
+    def update_all(self) -> None:
+        """Recompute every lane (from the cache where the settings were seen) and blit."""
+        for lane in self.lanes:
+            self._set_lane_artists(lane)
         self._update_status()
         self.blit()
 
@@ -173,7 +186,7 @@ class OptimizerRace(App):
         run = lane.run
         if run.diverged_at is not None:
             return f"{lane.name}: diverged at step {run.diverged_at}"
-        return f"{lane.name}: f − f* = {fmt_vec(run.loss[-1] - self.fmin)} after {len(run.theta) - 1} steps"
+        return f"{lane.name}: f − f* = {fmt_vec(run.loss[-1] - self.fmin)} after {run.steps} steps"
 
     def _update_status(self) -> None:
         parts = []

@@ -18,7 +18,7 @@ class RangeTest(App):
     """Grow the learning rate exponentially over a short run and plot the loss against it.
 
     Controls: data problem, optimizer, start and end learning rates, number of steps. The
-    shaded band is :func:`lrlessons.run.lr_range_test`'s suggested range and the dashed
+    shaded band is :func:`lrlessons.lr_range_test`'s suggested range and the dashed
     line its suggested rate: starting points for a search, not optima.
     """
 
@@ -67,7 +67,8 @@ class RangeTest(App):
         return lr_range_test(factory, self.problem(), start_lr=float(self.start_lr.value),
                              end_lr=float(self.end_lr.value), steps=int(self.steps.value))
 
-    def _draw(self, ax, res) -> None:
+    def draw_result(self, ax, res) -> None:
+        """The range test's figure into ``ax``: raw and smoothed losses, suggested range and rate."""
         ax.plot(res.lrs, res.losses, color="0.7", linewidth=1, label="minibatch loss")
         viz.plot_lr_range_test(res.lrs, res.smoothed, suggestion=res.lr_range, ax=ax,
                                title=f"{self.optimizer_menu.value} on {self.problem_menu.value} (batch 20)")
@@ -79,7 +80,7 @@ class RangeTest(App):
         fig = self.fig
         self.clear_figure()
         ax = fig.subplots()
-        self._draw(ax, res)
+        self.draw_result(ax, res)
         lo, hi = res.lr_range
         stop = "" if res.stopped_at is None else f"; stopped at step {res.stopped_at} (loss blew up)"
         self.result_html.value = (f"<b>Heuristic</b> suggestion: α ≈ <code>{fmt_vec(res.suggested_lr)}</code>, "
@@ -89,5 +90,5 @@ class RangeTest(App):
     def static_figure(self):
         """The default range test as a normal figure."""
         fig, ax = viz.new_figure("single")
-        self._draw(ax, self.result)
+        self.draw_result(ax, self.result)
         return fig

@@ -55,15 +55,16 @@ def _article_staircase(learning_rate: float = 0.1, decay_steps: int = 1000, deca
 class _Evaluated:
     """A TF1-style function ``f(..., global_step, ...)`` bound to its other arguments: a schedule."""
 
-    def __init__(self, fn: Callable, kwargs: dict, step_arg: str = "global_step"):
+    def __init__(self, fn: Callable, kwargs: dict, step_arg: str = "global_step", name: str | None = None):
         self.fn, self.kwargs, self.step_arg = fn, kwargs, step_arg
+        self.name = name or getattr(fn, "__name__", "schedule")
 
     def __call__(self, step):
         return np.asarray(self.fn(**{self.step_arg: step}, **self.kwargs), dtype=float)
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
-        return f"{getattr(self.fn, '__module__', '').rsplit('_', 1)[-1]}.{self.fn.__name__}({args}, {self.step_arg}=t)"
+        return f"{self.name}({args}, {self.step_arg}=t)"
 
 
 def schedule_entries() -> dict[str, Callable]:
@@ -79,19 +80,12 @@ def schedule_entries() -> dict[str, Callable]:
         if n in _SKIP or not callable(f) or isinstance(f, type) or n[0].isupper():
             continue
         out[f"core: {n}"] = f
-    try:
-        from ..frameworks import tf1 as _sched_tf1
-        from ..frameworks.keras import schedules as _sched_keras
-        from ..frameworks.optax import schedules as _sched_optax
-        from ..frameworks.pytorch import lr_scheduler as _sched_pytorch
+    from .. import frameworks
 
-        for fw, mod in (("pytorch", _sched_pytorch), ("tf1", _sched_tf1), ("keras", _sched_keras), ("optax", _sched_optax)):
-            for n in getattr(mod, "__all__", []):
-                f = getattr(mod, n, None)
-                if n not in _SKIP and callable(f) and not n.endswith("Optimizer"):
-                    out[f"{fw}: {n}"] = f
-    except ImportError:  # pragma: no cover
-        pass
+    for qualified, f in frameworks.registry("schedules").items():
+        fw, n = qualified.split(".", 1)
+        if n not in _SKIP and callable(f):
+            out[f"{fw}: {n}"] = f
     return out
 
 
@@ -247,10 +241,11 @@ class ScheduleExplorer(App):
         factory = self.entries[label]
         kw = self.kwargs()
         params = inspect.signature(factory).parameters
+        name = label.replace(": ", ".", 1)                          # e.g. "tf1.exponential_decay"
         if "global_step" in params:
-            return _Evaluated(factory, kw)
+            return _Evaluated(factory, kw, name=name)
         if "x" in params and "boundaries" in params:                 # tf1.piecewise_constant(x, ...)
-            return _Evaluated(factory, kw, step_arg="x")
+            return _Evaluated(factory, kw, step_arg="x", name=name)
         return factory(**kw)
 
     def rebuild(self) -> None:
@@ -269,7 +264,7 @@ class ScheduleExplorer(App):
 
         self.clear_figure()
         self.ax = self.fig.subplots()
-        viz._styled(self.ax)
+        viz.style_axes(self.ax)
         c = viz.color(0)
         (self.curve,) = self.ax.plot([], [], color=c, linewidth=1.8, label="schedule")
         (self.marks,) = self.ax.plot([], [], linestyle="none", marker="o", markersize=4, color=c,
@@ -299,7 +294,7 @@ class ScheduleExplorer(App):
         self._ensure_axes()
         t = np.arange(steps)
         self.curve.set_data(t, v)
-        marks = viz._boundaries(self.schedule, v)
+        marks = viz.schedule_boundaries(self.schedule, v)
         marks = marks[(marks >= 0) & (marks < steps)].astype(int)
         self.marks.set_data(marks, v[marks])
         self.legend.get_texts()[0].set_text(self.menu.value.split(": ", 1)[-1].split("  [")[0][:60])

@@ -8,9 +8,9 @@ from typing import Any
 import ipywidgets as W
 import numpy as np
 
-from .. import viz
-from .base import App, DEFAULT_LR, short_name, contour_background, factory_controls, fmt_vec, html_table, optimizer_factories, \
-    resolve_problem, surface_names, trajectory
+from .. import training, viz
+from .base import (App, DEFAULT_LR, accepted, contour_background, factory_controls, fmt_vec, html_table,
+                   optimizer_factories, resolve_problem, short_name, surface_names)
 
 __all__ = ["EquationStepper"]
 
@@ -79,10 +79,11 @@ class EquationStepper(App):
     """Step through an optimizer's update on a 2-D problem, one equation line at a time.
 
     Controls: optimizer and problem dropdowns, a slider per hyperparameter (each move
-    rebuilds the optimizer through its factory and recomputes the run), the step slider with
-    Step / Back / Reset buttons and Play (linked in the browser). The HTML shows each line
-    of ``optimizer.equations`` with the value of that line after update ``t`` (the
-    trajectory's ``trace``) and, beside it, the value one update earlier.
+    rebuilds the optimizer through its factory and reruns :func:`lrlessons.run`), the step
+    slider with Step / Back / Reset buttons and Play (linked in the browser). The HTML shows
+    the gradient and learning rate update ``t`` used (the trajectory's ``grad`` and ``lr``)
+    and each line of ``optimizer.equations`` with its value after update ``t`` (the
+    trajectory's ``trace``), beside the values one update earlier.
     """
 
     figsize = (9.6, 3.6)
@@ -165,7 +166,8 @@ class EquationStepper(App):
     def rebuild(self) -> None:
         """Rebuild the optimizer from its factory with the sliders' values and rerun."""
         self.optimizer = self.factory(**self.kwargs())
-        self.run = trajectory(self.optimizer, self.problem, self.steps, self.theta0)
+        self.run = training.run(self.optimizer, self.problem, self.steps, theta0=self.theta0)
+        self.theta, self.loss = accepted(self.run)          # the updates to show (before divergence)
         self._draw_static()
         self.show_step()
 
@@ -189,7 +191,7 @@ class EquationStepper(App):
         self.clear_figure()
         self.ax, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1.15, 1])
         contour_background(self.ax, self.problem, levels=16)
-        viz._styled(self.ax_loss)
+        viz.style_axes(self.ax_loss)
         c = viz.color(0)
         (self.whole,) = self.ax.plot([], [], color=c, alpha=0.3, linewidth=1)
         (self.trail,) = self.ax.plot([], [], color=c, linewidth=1.8)
@@ -210,10 +212,10 @@ class EquationStepper(App):
         if getattr(self, "_figure_problem", None) is not self.problem:
             self._build_figure()
         run = self.run
-        pts, _ = viz.clip_path(run.theta, self.problem.bounds) if run.diverged_at is not None else (run.theta, False)
+        pts, _ = viz.clip_path(self.theta, self.problem.bounds) if run.diverged_at is not None else (self.theta, False)
         self.whole.set_data(pts[:, 0], pts[:, 1])
         fmin = getattr(self.problem, "minimum_loss", None) or 0.0
-        y = np.maximum(run.loss - fmin, 1e-16)
+        y = np.maximum(self.loss - fmin, 1e-16)
         self.loss_curve.set_data(np.arange(len(y)), y)
         lo, hi = float(np.min(y)), float(np.max(y))
         self.ax_loss.set_ylim(lo / 2, hi * 2 if hi > lo else lo * 10)
@@ -224,14 +226,14 @@ class EquationStepper(App):
     def values(self, t: int | None = None) -> dict[str, np.ndarray]:
         """Field -> value of update ``t`` (1-based; the run's trace at index ``t - 1``)."""
         t = self.t if t is None else t
-        if t < 1 or t > len(self.run.theta) - 1:
+        if t < 1 or t > len(self.theta) - 1:
             return {}
-        return {f: self.run.trace[f][t - 1] for f, _ in self.optimizer.equations}
+        return {f: getattr(self.run.trace, f)[t - 1] for f, _ in self.optimizer.equations}
 
     def equations_markup(self) -> str:
         t = self.t
-        run = self.run
-        n_done = len(run.theta) - 1
+        run, theta = self.run, self.theta
+        n_done = len(theta) - 1
         cur, prev = self.values(t), self.values(t - 1)
         rows = []
         td = 'style="padding:2px 10px;border-bottom:1px solid #eee"'
@@ -239,8 +241,8 @@ class EquationStepper(App):
         hdr = (f'<tr><th {td}>update</th><th {td}>now (t = {t})</th><th {tp}>'
                f"previous (t = {t - 1})</th></tr>")
         k = min(t, n_done)
-        rows.append(f"<tr><td {td}>$\\theta_{{t}}$</td><td {td}><code>{fmt_vec(run.theta[k])}</code></td>"
-                    f'<td {tp}><code>{fmt_vec(run.theta[k - 1]) if k >= 1 else "—"}</code></td></tr>')
+        rows.append(f"<tr><td {td}>$\\theta_{{t}}$</td><td {td}><code>{fmt_vec(theta[k])}</code></td>"
+                    f'<td {tp}><code>{fmt_vec(theta[k - 1]) if k >= 1 else "—"}</code></td></tr>')
         if 1 <= t <= n_done:
             rows.append(f"<tr><td {td}>$g_t = \\nabla f(\\theta_{{t-1}})$</td><td {td}><code>{fmt_vec(run.grad[t - 1])}</code></td>"
                         f'<td {tp}><code>{fmt_vec(run.grad[t - 2]) if t >= 2 else "—"}</code></td></tr>')
@@ -256,14 +258,13 @@ class EquationStepper(App):
     def show_step(self) -> None:
         """Update the equation lines and move the point (blit only)."""
         t = self.t
-        run = self.run
-        n_done = len(run.theta) - 1
-        k = min(t, n_done)
-        trail = run.theta[: k + 1]
+        run, theta = self.run, self.theta
+        k = min(t, len(theta) - 1)
+        trail = theta[: k + 1]
         if run.diverged_at is not None:
             trail = viz.clip_path(trail, self.problem.bounds)[0]
         self.trail.set_data(trail[:, 0], trail[:, 1])
-        self.point.set_data(run.theta[k : k + 1, 0], run.theta[k : k + 1, 1])
+        self.point.set_data(theta[k : k + 1, 0], theta[k : k + 1, 1])
         self.loss_point.set_data([k], [self._loss_y[k]])
         self.equations_html.value = self.equations_markup()
         if run.diverged_at is not None and t >= run.diverged_at:
@@ -272,13 +273,13 @@ class EquationStepper(App):
         elif run.diverged_at is not None:
             self.status.value = f'<span style="color:#D55E00">This run diverges at update {run.diverged_at}.</span>'
         else:
-            self.status.value = f"f(θ_t) = {fmt_vec(run.loss[k])}"
+            self.status.value = f"f(θ_t) = {fmt_vec(self.loss[k])}"
         self.blit()
 
     def static_figure(self):
         """The default state as a normal figure: the contour with the whole path and the loss."""
         fig, (ax, axl) = viz.new_figure("pair", 1, 2, width_ratios=[1.15, 1])
         label = short_name(self.optimizer)
-        viz.plot_contour(self.problem, {label: self.run.theta}, ax=ax)
+        viz.plot_contour(self.problem, {label: self.run}, ax=ax)
         viz.plot_loss({label: self.run}, problem=self.problem, ax=axl)
         return fig

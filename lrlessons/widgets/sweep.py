@@ -175,7 +175,7 @@ class SweepExplorer(App):
                          value_label="steps to f − f* ≤ 1e-6" if steps_metric else r"final $f(\theta) - f^*$",
                          xlog=g.col_log, ylog=g.row_log, log_values=not steps_metric, lines=g.lines, points=g.points,
                          ax=self.ax_map)
-        xe, ye = viz._edges(g.cols, g.col_log), viz._edges(g.rows, g.row_log)
+        xe, ye = viz.cell_edges(g.cols, g.col_log), viz.cell_edges(g.rows, g.row_log)
         self._edges_xy = (xe, ye)
         self.cell = self.animated(Rectangle((xe[0], ye[0]), 1, 1, fill=False, edgecolor="black", linewidth=2.5))
         self.ax_map.add_patch(self.cell)
