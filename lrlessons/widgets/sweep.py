@@ -52,16 +52,16 @@ def _heavy_ball(steps: int = 100) -> Grid:
 
     kappa = 25.0
     p = problems.quadratic(kappa)
-    mu, L = float(np.min(p.eigenvalues)), float(np.max(p.eigenvalues))
+    lam_min, L = float(np.min(p.eigenvalues)), float(np.max(p.eigenvalues))
     rows = np.linspace(0.0, 0.98, 30)
     cols = np.geomspace(0.05, 8.0, 36)
     res = sweep(optimizers.momentum, p, steps, grid={"momentum": rows, "lr": cols}, record_theta=True)
-    hb = theory.heavy_ball(mu, L)
-    beta = np.linspace(0, 0.98, 50)
-    return Grid("momentum β", "learning rate α", rows, cols, res.final_loss, res.steps_to_tol, res.diverged,
+    hb = theory.heavy_ball(lam_min, L)
+    mu = np.linspace(0, 0.98, 50)
+    return Grid("momentum μ", "learning rate α", rows, cols, res.final_loss, res.steps_to_tol, res.diverged,
                 _from_sweep(res, p), lambda i: p,
-                lines={"stability limit α = 2(1+β)/L": (2 * (1 + beta) / L, beta)},
-                points={f"Polyak optimum α*={hb.lr:.3g}, β*={hb.momentum:.3g}": (hb.lr, hb.momentum)})
+                lines={"stability limit α = 2(1+μ)/L": (2 * (1 + mu) / L, mu)},
+                points={f"Polyak optimum α*={hb.lr:.3g}, μ*={hb.momentum:.3g}": (hb.lr, hb.momentum)})
 
 
 def _gd(steps: int = 100) -> Grid:
