@@ -1076,3 +1076,20 @@ def test_solutions_are_outside_the_student_path():
     notebooks = ROOT / "notebooks"
     if notebooks.exists():
         assert not list(notebooks.rglob("solutions*"))
+
+
+def test_an_untouched_stub_reads_not_attempted_yet_not_failed():
+    def stub(step, learning_rate, warmup_steps, start_lr):
+        raise NotImplementedError
+
+    result = exercises.check("linear_warmup", stub)
+    assert not result.passed and not result.attempted and result.mistake == "stub"
+    text = str(result)
+    assert text.startswith("linear_warmup: not attempted yet (7 cases waiting).") and "FAIL" not in text
+    assert "not attempted yet" in result._repr_html_() and "&#10008;" not in result._repr_html_()
+
+    def forgot_return(step, learning_rate, warmup_steps, start_lr):
+        lr = learning_rate
+
+    attempted = exercises.check("linear_warmup", forgot_return)
+    assert attempted.attempted and str(attempted).startswith("linear_warmup: FAILED (0 of 7 cases pass)")

@@ -89,6 +89,10 @@ class CheckResult:
         ``"stub"``, ``"error"``, ``"bad_output"``; None when passed or not recognised.
     equation : str
         LaTeX of the equation line that differs (empty when unknown or passed).
+    attempted : bool
+        False while the function is still the lesson's stub (it raises ``NotImplementedError``):
+        the result then prints a neutral "not attempted yet", not a list of failures, so a lesson
+        committed with its exercises untouched reads well on GitHub.
     """
 
     name: str
@@ -97,11 +101,14 @@ class CheckResult:
     cases: tuple = ()
     mistake: str | None = None
     equation: str = ""
+    attempted: bool = True
 
     def __bool__(self) -> bool:
         return self.passed
 
     def __str__(self) -> str:
+        if not self.attempted:
+            return f"{self.name}: not attempted yet ({len(self.cases)} cases waiting).\n{self.message}"
         status = "PASSED" if self.passed else "FAILED"
         n_ok = sum(c.passed for c in self.cases)
         lines = [f"{self.name}: {status} ({n_ok} of {len(self.cases)} cases pass)"]
@@ -113,6 +120,9 @@ class CheckResult:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        if not self.attempted:
+            return (f"<div><p style='color:#555;font-weight:bold'>{html.escape(self.name)}: not attempted yet "
+                    f"({len(self.cases)} cases waiting)</p><p>{html.escape(self.message)}</p></div>")
         color = "#1a7f37" if self.passed else "#b42318"
         status = "passed" if self.passed else "not yet"
         n_ok = sum(c.passed for c in self.cases)
@@ -532,4 +542,5 @@ def check(ex: Exercise, fn: Callable) -> CheckResult:
     passed = all(c.passed for c in cases)
     if passed:
         key, eq = None, ""
-    return CheckResult(ex.name, passed, message, cases, key, eq)
+    attempted = not any(r.kind == "stub" for r in runs)        # still the lesson's `raise NotImplementedError`
+    return CheckResult(ex.name, passed, message, cases, key, eq, attempted)
