@@ -165,6 +165,9 @@ def plot_schedules(
 ) -> Figure:
     r"""Plot one or several schedules :math:`\eta(t)` over ``t = 0 .. steps-1`` on one axis.
 
+    Each value is drawn as a step from ``t`` to ``t + 1`` (the rate of one whole update), so a
+    piecewise-constant schedule shows its jumps where they happen, never as a ramp.
+
     Parameters
     ----------
     schedules : callable, sequence or mapping of callables
@@ -206,7 +209,7 @@ def plot_schedules(
         for b, row in enumerate(rows):
             name = label if rows.shape[0] == 1 else f"{label} [{b}]"
             c = color(k)
-            ax.plot(t, row, color=c, linewidth=1.8, label=name)
+            ax.plot(t, row, color=c, linewidth=1.8, label=name, drawstyle="steps-post")   # η(t) holds for one update
             if markers:
                 marks = schedule_boundaries(s, row)
                 marks = marks[(marks >= 0) & (marks < steps)].astype(int)
