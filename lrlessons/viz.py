@@ -396,7 +396,7 @@ def plot_contour(
                     ax.plot(pts[-1, 0], pts[-1, 1], marker="X" if gone else "s", color=c,
                             markeredgecolor="black", markersize=7 if gone else 5, zorder=5)
                 k += 1
-        ax.legend(loc="upper right", frameon=True, framealpha=0.85)
+        ax.legend(loc="best", frameon=True, framealpha=0.85)     # (never over a start point)
     ax.set_xlabel(r"$\theta_1$")
     ax.set_ylabel(r"$\theta_2$")
     ax.set_title(title if title is not None else getattr(problem, "name", ""))
