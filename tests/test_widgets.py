@@ -2,6 +2,7 @@
 
 import io
 import re
+import sys
 
 import matplotlib
 
@@ -537,8 +538,15 @@ def test_png_and_jpeg_frames(stepper):
         stepper.set_image_format("gif")
 
 
-def test_check_setup_prints_versions(capsys):
+def test_check_setup_by_default_prints_a_verdict_without_paths_or_versions(capsys):
     info = widgets.check_setup()
+    out = capsys.readouterr().out
+    assert out.startswith("Setup OK: ipywidgets 8 and its front-end extension are installed")
+    assert sys.executable not in out and info["numpy"] not in out and info["ipywidgets"] not in out
+
+
+def test_check_setup_verbose_prints_versions(capsys):
+    info = widgets.check_setup(verbose=True)
     out = capsys.readouterr().out
     assert info["ipywidgets"] == ipywidgets.__version__
     for key in ("python", "numpy", "matplotlib", "ipywidgets", "jupyterlab"):
