@@ -90,12 +90,7 @@ class Update(NamedTuple):
     @classmethod
     def of(cls, fn: Callable, equations: tuple) -> "Update":
         """A textbook ``update(theta, grad, state, lr, <hyperparameters>)`` with its ``EQUATIONS``."""
-        return cls(fn, tuple(equations), _hyperparameter_names(fn), (fn,))
-
-
-@functools.lru_cache(maxsize=None)
-def _hyperparameter_names(fn: Callable) -> tuple:
-    return tuple(inspect.signature(fn).parameters)[4:]       # after (theta, grad, state, lr)
+        return cls(fn, tuple(equations), _cache.hyperparameter_names(fn), (fn,))
 
 
 # ---------------------------------------------------------------------------------------

@@ -46,11 +46,12 @@ Trace = trace_of(EQUATIONS)
 def update(theta, grad, state, lr, beta1, beta2, eps, momentum_decay):
     t = state.count + 1
     mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))             # μ_t = β₁ (1 - ½ 0.96^{tψ})
-    mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))  # μ_{t+1}
+    mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))  # μ_{t+1} = β₁ (1 - ½ 0.96^{(t+1)ψ})
     mu_product = state.mu_product * mu                   # Π_t = Π_{t-1} μ_t
     m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
     v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
-    m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * grad / (1 - mu_product)  # m̂_t
+    # m̂_t = μ_{t+1} m_t / (1 - Π_t μ_{t+1}) + (1-μ_t) g_t / (1 - Π_t)
+    m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * grad / (1 - mu_product)
     v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
     delta = -lr * m_hat / (np.sqrt(v_hat) + eps)         # Δθ_t = -α m̂_t / (√v̂_t + ε)
     return (theta + delta, State(t, m, v, mu_product),
@@ -66,11 +67,12 @@ EPS_ROOT = (
 def update_eps_root(theta, grad, state, lr, beta1, beta2, eps, momentum_decay, eps_root):
     t = state.count + 1
     mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))             # μ_t = β₁ (1 - ½ 0.96^{tψ})
-    mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))  # μ_{t+1}
+    mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))  # μ_{t+1} = β₁ (1 - ½ 0.96^{(t+1)ψ})
     mu_product = state.mu_product * mu                   # Π_t = Π_{t-1} μ_t
     m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
     v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
-    m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * grad / (1 - mu_product)  # m̂_t
+    # m̂_t = μ_{t+1} m_t / (1 - Π_t μ_{t+1}) + (1-μ_t) g_t / (1 - Π_t)
+    m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * grad / (1 - mu_product)
     v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
     delta = -lr * m_hat / (np.sqrt(v_hat + eps_root) + eps)  # Δθ_t = -α m̂_t / (√(v̂_t + ε_root) + ε)
     return (theta + delta, State(t, m, v, mu_product),
@@ -92,7 +94,8 @@ def update_constant_momentum(theta, grad, state, lr, beta1, beta2, eps, eps_root
     t = state.count + 1
     m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
     v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
-    m_hat = beta1 * m / (1 - beta1**(t + 1)) + (1 - beta1) * grad / (1 - beta1**t)  # m̂_t
+    # m̂_t = β₁ m_t / (1-β₁ᵗ⁺¹) + (1-β₁) g_t / (1-β₁ᵗ)
+    m_hat = beta1 * m / (1 - beta1**(t + 1)) + (1 - beta1) * grad / (1 - beta1**t)
     v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
     delta = -lr * m_hat / (np.sqrt(v_hat + eps_root) + eps)  # Δθ_t = -α m̂_t / (√(v̂_t + ε_root) + ε)
     return theta + delta, State(t, m, v), ConstantMomentumTrace(m, v, m_hat, v_hat, delta)

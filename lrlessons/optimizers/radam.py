@@ -52,7 +52,7 @@ def update(theta, grad, state, lr, beta1, beta2, eps, rectify_threshold):
     rho_inf = 2 / (1 - beta2) - 1                        # ρ_∞ = 2/(1-β₂) - 1
     rho = rho_inf - 2 * t * beta2**t / (1 - beta2**t)    # ρ_t = ρ_∞ - 2t β₂ᵗ / (1-β₂ᵗ)
     rectified = rho > rectify_threshold                  # ρ_t > ρ* (per run)
-    ratio = (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)
+    ratio = (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)  # r_t²
     r = np.sqrt(np.where(rectified, ratio, np.nan))      # r_t (NaN while not rectified)
     l = np.sqrt(1 - beta2**t) / (np.sqrt(v) + eps)       # l_t = √(1-β₂ᵗ) / (√v_t + ε)
     delta = -lr * np.where(rectified, m_hat * r * l, m_hat)  # Δθ_t = -α r_t l_t m̂_t  or  -α m̂_t
@@ -77,7 +77,7 @@ def update_optax(theta, grad, state, lr, beta1, beta2, eps, rectify_threshold, e
     rho_inf = 2 / (1 - beta2) - 1                        # ρ_∞ = 2/(1-β₂) - 1
     rho = rho_inf - 2 * t * beta2**t / (1 - beta2**t)    # ρ_t = ρ_∞ - 2t β₂ᵗ / (1-β₂ᵗ)
     rectified = rho > rectify_threshold                  # ρ_t > ρ* (per run)
-    ratio = (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)
+    ratio = (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)  # r_t²
     r = np.sqrt(np.where(rectified, ratio, np.nan))      # r_t (NaN while not rectified)
     v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
     adaptive = r * m_hat / (np.sqrt(v_hat + eps_root) + eps)   # r_t m̂_t / (√(v̂_t + ε_root) + ε)

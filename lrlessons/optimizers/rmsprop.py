@@ -158,7 +158,7 @@ def update_centered_bias_corrected(theta, grad, state, lr, decay, eps):
     t = state.count + 1
     v = decay * state.v + (1 - decay) * grad**2          # v_t = ρ v_{t-1} + (1-ρ) g_t²
     g_bar = decay * state.g_bar + (1 - decay) * grad     # ḡ_t = ρ ḡ_{t-1} + (1-ρ) g_t
-    c = 1 / (1 - decay**t)
+    c = 1 / (1 - decay**t)                               # 1 / (1-ρᵗ)
     v_hat = v * c                                        # v̂_t = v_t / (1-ρᵗ)
     g_bar_hat = g_bar * c                                # ḡ̂_t = ḡ_t / (1-ρᵗ)
     denom = np.sqrt(v_hat - g_bar_hat**2) + eps          # δ_t = √(v̂_t - ḡ̂_t²) + ε
@@ -181,7 +181,7 @@ def update_centered_bias_corrected_eps_in_sqrt(theta, grad, state, lr, decay, ep
     t = state.count + 1
     v = decay * state.v + (1 - decay) * grad**2          # v_t = ρ v_{t-1} + (1-ρ) g_t²
     g_bar = decay * state.g_bar + (1 - decay) * grad     # ḡ_t = ρ ḡ_{t-1} + (1-ρ) g_t
-    c = 1 / (1 - decay**t)
+    c = 1 / (1 - decay**t)                               # 1 / (1-ρᵗ)
     v_hat = v * c                                        # v̂_t = v_t / (1-ρᵗ)
     g_bar_hat = g_bar * c                                # ḡ̂_t = ḡ_t / (1-ρᵗ)
     denom = np.sqrt(v_hat - g_bar_hat**2 + eps)          # δ_t = √(v̂_t - ḡ̂_t² + ε)
@@ -223,7 +223,7 @@ NESTEROV = (
 
 def nesterov_step(grad, denom, b, lr, momentum):
     """Nesterov's look-ahead, the learning rate outside the buffer."""
-    u = grad / denom
+    u = grad / denom                                     # g_t / δ_t
     b = momentum * b + u                                 # b_t = μ b_{t-1} + g_t / δ_t
     return b, -lr * (u + momentum * b)                   # Δθ_t = -α_t (g_t/δ_t + μ b_t)
 
@@ -236,7 +236,7 @@ VELOCITY_NESTEROV = (
 
 def velocity_nesterov_step(grad, denom, b, lr, momentum):
     """optax ``rmsprop(nesterov=True)``: Nesterov's look-ahead, lr inside the buffer."""
-    u = lr * grad / denom
+    u = lr * grad / denom                                # α_t g_t / δ_t
     b = momentum * b + u                                 # b_t = μ b_{t-1} + α_t g_t / δ_t
     return b, -(u + momentum * b)                        # Δθ_t = -(α_t g_t/δ_t + μ b_t)
 
