@@ -3,8 +3,11 @@
 For Adam and momentum SGD on 1e3, 1e5, 1e6 and 1e7 parameters (float32, the dtype torch uses;
 float64, lrlessons' default, at the small sizes) this times, interleaved in one process:
 
-* ``lrlessons step``  -- ``opt.step(theta, grad, state)``: validated, what a student calls;
-* ``lrlessons apply`` -- ``opt.apply(theta, grad, state, lr)``: the unchecked hot-loop path;
+* ``lrlessons step``  -- ``opt.step(theta, grad, state)``: what a student and the run loop call
+  (shapes validated once per call signature, the learning rate and gradient checked every step);
+* ``lrlessons update`` -- the textbook ``update`` function alone (``lrlessons.optimizers.adam``'s
+  ``update(theta, grad, state, lr, beta1, beta2, eps)``), called with the values ``step``
+  passes: the floor for ``step``, i.e. no glue at all;
 * ``numpy in-place``  -- a reference (not lrlessons): the same math with ``out=`` ufuncs and
   one scratch buffer, i.e. what numpy can do when transparency is not the goal;
 * ``torch single`` / ``torch foreach`` / ``torch fused`` -- ``torch.optim.Adam`` / ``SGD``
@@ -17,7 +20,7 @@ theta, m, v = 7 arrays; momentum: read theta, g, b and write theta, b = 5 arrays
 this machine's measured one-core memory bandwidth (a numpy STREAM-like triad).
 
 Then it profiles where ``opt.step`` spends its time at small sizes (the part that is
-Python overhead, not arithmetic) by timing each piece of ``Optimizer.step`` separately.
+Python overhead, not arithmetic) by timing pieces of the step separately.
 
 Run: ``python benchmarks/bench_steps.py`` (any interpreter with numpy; torch columns appear
 with an interpreter that has torch, e.g. ``/tmp/fwenv/bin/python``). ``--quick`` for a
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import dataclasses
+import importlib
 import io
 import os
 import pstats
@@ -66,6 +69,15 @@ def make_lrlessons(kind: str):
     if factory is None:
         return None
     return factory(lr=LR, momentum=MU)
+
+
+def textbook_update(kind: str, dtype):
+    """``(update, hyperparameters)``: the module's update function and the values ``step`` passes it."""
+    module = importlib.import_module(f"lrlessons.optimizers.{kind}")
+    cast = (lambda x: x) if np.dtype(dtype) == np.float64 else (lambda x: np.asarray(x, dtype=dtype))
+    if kind == "adam":
+        return module.update, tuple(cast(x) for x in (LR, B1, B2, EPS))
+    return module.update, tuple(cast(x) for x in (LR, MU))
 
 
 def numpy_inplace(kind: str, theta: np.ndarray, grad: np.ndarray):
@@ -135,10 +147,10 @@ def lrlessons_steps(kind: str, theta: np.ndarray, grad: np.ndarray) -> dict:
         return {}
     state = opt.init(theta)
     theta1, state1, _ = opt.step(theta, grad, state)  # a state with count 1, buffers non-zero
-    lr = opt.resolve_lr(state1)
+    update, hp = textbook_update(kind, theta.dtype)
     return {
         "lrlessons step": lambda: opt.step(theta1, grad, state1),
-        "lrlessons apply": lambda: opt.apply(theta1, grad, state1, lr),
+        "lrlessons update": lambda: update(theta1, grad, state1, *hp),
     }
 
 
@@ -191,8 +203,8 @@ def print_size_table(kind: str, rows: list[dict]) -> None:
         for k in r["stats"]:
             if k not in labels:
                 labels.append(k)
-    headers = ["n", "dtype", "floor", *labels, "best torch", "step / best torch", "apply / best torch",
-               "validation share", "page faults / step"]
+    headers = ["n", "dtype", "floor", *labels, "best torch", "step / best torch", "update / best torch",
+               "glue share", "page faults / step"]
     table = []
     for r in rows:
         st = r["stats"]
@@ -204,20 +216,20 @@ def print_size_table(kind: str, rows: list[dict]) -> None:
         if tk:
             best = min(tk, key=lambda k: st[k].median)
             cells.append(best.replace("torch ", ""))
-            for mine in ("lrlessons step", "lrlessons apply"):
+            for mine in ("lrlessons step", "lrlessons update"):
                 cells.append(bc.fmt_ratio(st[mine].median / st[best].median) if mine in st else "—")
         else:
             cells += ["—", "—", "—"]
         if "lrlessons step" in st:
-            share = 1 - st["lrlessons apply"].median / st["lrlessons step"].median
+            share = 1 - st["lrlessons update"].median / st["lrlessons step"].median
             cells += [f"{100 * share:.0f}%", f"{r['faults']:.0f}"]
         else:
             cells += ["—", "—"]
         table.append(cells)
     print(f"## {kind}: median per step (× the memory-traffic floor)")
     print()
-    print("validation share = 1 − apply/step (what Optimizer.step adds to the unchecked path); "
-          "page faults = minor faults per lrlessons step (fresh temporaries mapped by the OS).")
+    print("glue share = 1 − update/step (what Optimizer.step adds to the textbook update: checks, "
+          "lookups, padding); page faults = minor faults per lrlessons step (fresh temporaries mapped by the OS).")
     print()
     print(bc.markdown_table(headers, table))
     print()
@@ -233,113 +245,36 @@ def profile_step(kind: str, n: int, dtype, quick: bool) -> None:
     grad = rng.standard_normal(n).astype(dtype)
     state = opt.init(theta)
     theta, state, _ = opt.step(theta, grad, state)
-    lr = opt.resolve_lr(state)
-
-    # the padded arguments apply() hands to update(), to time update() alone
-    args, kwargs = captured_update_args(opt, theta, grad, state, lr)
-    ex_theta, ex_state, ex_trace = opt.update(*args, **kwargs)
+    update, hp = textbook_update(kind, dtype)
+    ex_theta, ex_state, ex_trace = update(theta, grad, state, *hp)
     trace_type, state_type = type(ex_trace), type(ex_state)
     trace_fields, state_fields = tuple(ex_trace), tuple(ex_state)
 
-    def prologue():
-        np.asarray(theta).dtype.kind
-        np.asarray(grad)
-
     cases = {
         "step (total)": lambda: opt.step(theta, grad, state),
-        "asarray prologue": prologue,
-        "resolve_lr": lambda: opt.resolve_lr(state),
-        "check (validation)": lambda: opt.check(theta, grad, state, lr),
-        "apply (total)": lambda: opt.apply(theta, grad, state, lr),
-        "check() then apply()": lambda: (opt.check(theta, grad, state, lr), opt.apply(theta, grad, state, lr)),
-        "update() (math + State + Trace)": lambda: opt.update(*args, **kwargs),
+        "step with an explicit lr=": lambda: opt.step(theta, grad, state, lr=LR),
+        "update() (math + State + Trace)": lambda: update(theta, grad, state, *hp),
         "Trace namedtuple construction": lambda: trace_type(*trace_fields),
         "State namedtuple construction": lambda: state_type(*state_fields),
+        "  grad.sum() (the finite-gradient check's core)": lambda: grad.sum(),
+        "  call-signature key (shapes, dtypes, state)": lambda: (
+            theta.shape, theta.dtype, grad.shape, grad.dtype,
+            tuple([None if b is None else b.shape for b in state[1:]])),
     }
-    cases["  np.isfinite(grad).all() (the finite check's core)"] = lambda: np.isfinite(grad).all()
     # CPU time of this process (not wall): other processes' load is not counted; best of repeats
     times = bc.interleaved(cases, repeats=15 if quick else 31, target=0.002, clock=time.process_time)
     med = {k: float(np.min(v)) for k, v in times.items()}
     total = med["step (total)"]
     rows = [[k, bc.fmt_time(t), f"{100 * t / total:.0f}%"] for k, t in med.items()]
     overhead = total - med["update() (math + State + Trace)"]
-    for label, t in (("= step − apply (validation)", total - med["apply (total)"]),
-                     ("= apply − update() (padding, dispatch)", med["apply (total)"] - med["update() (math + State + Trace)"]),
-                     ("= step − update() (all per-step glue)", overhead)):
-        rows.append([label, bc.fmt_time(t), f"{100 * t / total:.0f}%"])
+    rows.append(["= step − update() (all per-step glue)", bc.fmt_time(overhead), f"{100 * overhead / total:.0f}%"])
     print(f"### {kind}, n={n:.0e} {np.dtype(dtype).name}: where opt.step's time goes "
           "(CPU time, best of repeats, % of step)")
     print()
     print(bc.markdown_table(["piece", "time", "% of step"], rows))
     print()
     key = f"steps.profile_{kind}_{n:.0e}_{np.dtype(dtype).name}"
-    bc.result(key + "_check_share", med["check (validation)"] / total, unit="fraction of step")
     bc.result(key + "_glue_share", overhead / total, unit="fraction of step")
-
-
-def captured_update_args(opt, theta, grad, state, lr):
-    """The exact ``(args, kwargs)`` that ``opt.apply`` hands to ``update`` (padded values)."""
-    captured = {}
-
-    def capture(*a, **k):
-        captured["args"], captured["kwargs"] = a, k
-        return opt.update(*a, **k)
-
-    dataclasses.replace(opt, update=capture).apply(theta, grad, state, lr)
-    return captured["args"], captured["kwargs"]
-
-
-def avoidable_overhead(n: int, dtype, quick: bool) -> None:
-    """Time pieces of Adam's step that do no arithmetic of the update, as shares of one step.
-
-    Each is a candidate for removal without touching the update's equations: per-step work that
-    could be done once per optimizer, or an array pass that adds zero. The values are the ones
-    ``apply`` really passes to ``update`` (captured), so the table follows the current code.
-    """
-    opt = make_lrlessons("adam")
-    rng = np.random.default_rng(0)
-    theta = rng.standard_normal(n).astype(dtype)
-    grad = rng.standard_normal(n).astype(dtype)
-    state = opt.init(theta)
-    theta, state, _ = opt.step(theta, grad, state)
-    lr = opt.resolve_lr(state)
-    args, kwargs = captured_update_args(opt, theta, grad, state, lr)
-    new_theta, new_state, tr = opt.update(*args, **kwargs)
-    cases = {
-        "opt.step (for scale)": lambda: opt.step(theta, grad, state),
-        "opt.check (all validation)": lambda: opt.check(theta, grad, state, lr),
-        "  of which np.isfinite(grad).all()": lambda: np.isfinite(grad).all(),
-        "Trace + State namedtuples": lambda: (type(tr)(*tr), type(new_state)(*new_state)),
-    }
-    if not isinstance(args[3], float):
-        from lrlessons._batch import per_run
-
-        cases["per_run(theta, lr) in apply (a 0-d array per step)"] = lambda: per_run(theta, lr)
-    if "weight_decay" in kwargs:
-        from lrlessons.optimizers.base import is_active
-
-        wd = kwargs["weight_decay"]
-        cases[f"is_active(weight_decay={type(wd).__name__}) in update"] = lambda: is_active(wd)
-    if "eps_root" in kwargs:
-        er = kwargs["eps_root"]
-        cases["v_hat + eps_root with eps_root = 0 in update (a full array pass)"] = lambda: state.v + er
-    big = n >= 10**6
-    times = bc.interleaved(cases, repeats=3 if big else (15 if quick else 41), number=1 if big else None,
-                           target=0.002, clock=time.process_time)
-    best = {k: float(np.min(v)) for k, v in times.items()}
-    total = best["opt.step (for scale)"]
-    print(f"### Per-step work in adam.step besides the update's arithmetic, n={n:.0e} {np.dtype(dtype).name} "
-          "(CPU time, best of repeats)")
-    print()
-    print(bc.markdown_table(["piece", "time", "% of step"],
-                            [[k, bc.fmt_time(t), f"{100 * t / total:.1f}%"] for k, t in best.items()]))
-    print()
-    tag = f"steps.avoidable_{n:.0e}_{np.dtype(dtype).name}"
-    for k, t in best.items():
-        if "eps_root" in k:
-            bc.result(tag + "_eps_root_pass_share", t / total, unit="fraction of step")
-        if k.startswith("opt.check"):
-            bc.result(tag + "_check_share", t / total, unit="fraction of step")
 
 
 def cprofile_top(kind: str, n: int, dtype, steps: int = 3000, top: int = 12) -> None:
@@ -433,24 +368,24 @@ def main(argv=None) -> int:
         print("## Adam against torch's fastest CPU path (1 thread)")
         print()
         verdict_rows = []
-        ahead_step = ahead_apply = True
+        ahead_step = ahead_update = True
         for r in all_rows["adam"]:
             st = r["stats"]
             tk = [k for k in st if k.startswith("torch")]
             best = min(tk, key=lambda k: st[k].median)
             rs = st["lrlessons step"].median / st[best].median
-            ra = st["lrlessons apply"].median / st[best].median
+            ru = st["lrlessons update"].median / st[best].median
             if r["n"] <= 10**5 and r["dtype"] == "float32":
                 ahead_step &= rs < 1
-                ahead_apply &= ra < 1
+                ahead_update &= ru < 1
             word = lambda x: f"{1 / x:.2g}× faster" if x < 1 else f"{x:.2g}× slower"  # noqa: E731
             verdict_rows.append([f"{r['n']:.0e}", r["dtype"], best.replace("torch ", ""),
-                                 bc.fmt_time(st[best].median), word(rs), word(ra)])
-        print(bc.markdown_table(["n", "dtype", "fastest torch", "its time", "lrlessons step", "lrlessons apply"],
+                                 bc.fmt_time(st[best].median), word(rs), word(ru)])
+        print(bc.markdown_table(["n", "dtype", "fastest torch", "its time", "lrlessons step", "lrlessons update"],
                                 verdict_rows))
         print()
         bc.result("steps.adam_step_ahead_small", bool(ahead_step))
-        bc.result("steps.adam_apply_ahead_small", bool(ahead_apply))
+        bc.result("steps.adam_update_ahead_small", bool(ahead_update))
         big = [r for r in all_rows["adam"] if r["dtype"] == "float32"][-1]
         st = big["stats"]
         best = min((k for k in st if k.startswith("torch")), key=lambda k: st[k].median)
@@ -467,10 +402,6 @@ def main(argv=None) -> int:
             for n, dt in ((10**3, np.float64), (10**3, np.float32)) if not args.quick else ((10**3, np.float64),):
                 profile_step(kind, n, dt, args.quick)
         cprofile_top("adam", 10**3, np.float64, steps=1000 if args.quick else 3000)
-        avoidable_overhead(10**3, np.float64, args.quick)
-        avoidable_overhead(10**3, np.float32, args.quick)
-        if not args.quick:
-            avoidable_overhead(10**7, np.float32, args.quick)
 
     print(f"(bench_steps took {time.perf_counter() - t_start:.0f} s)")
     return 0

@@ -1,15 +1,20 @@
 """Framework optimizers: the famous first-step differences, defaults, names and errors.
 
-Numbers are hand-computed from the formulas in shared/reference/frameworks.md §6 (the fixture
-parity test, tests/test_parity_optimizers.py, checks whole trajectories against the frameworks).
+Numbers are hand-computed from the frameworks' own update rules (pytorch/pytorch
+``torch/optim/*.py``, tensorflow/tensorflow ``tensorflow/core/kernels/training_ops.cc``,
+keras-team/keras ``keras/src/optimizers/*.py``, google-deepmind/optax ``optax/_src/transform.py``);
+the fixture parity test, tests/test_parity_optimizers.py, checks whole trajectories against the
+frameworks.
 """
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 import pytest
 
-from lrlessons.frameworks import keras, optax, pytorch, tf1
+from lrlessons.frameworks import build_optimizer, keras, optax, pytorch, registry, tf1
 from lrlessons.schedules import exponential_decay
 
 
@@ -212,6 +217,31 @@ def test_errors_use_the_framework_names(call, exc, text):
     with pytest.raises(exc) as err:
         call()
     assert text in str(err.value)
+
+
+@pytest.mark.parametrize("name", sorted(registry("optimizers")))
+def test_every_framework_optimizer_runs_one_textbook_update(name):
+    """The defaults of every framework optimizer pick plain functions: no option branches in what runs."""
+    opt = build_optimizer(name, 0.01, **({"momentum": 0.9} if name == "tf1.MomentumOptimizer" else {}))
+    theta, state = np.array([1.0, -2.0]), opt.init(np.array([1.0, -2.0]))
+    for g in ([0.5, 0.1], [0.2, -0.3]):
+        theta, state, tr = opt.step(theta, np.array(g), state)
+    assert [f for f, _ in opt.equations] == list(tr._fields)
+    tree = ast.parse(opt.source)
+    assert tree.body and all(isinstance(f, ast.FunctionDef) for f in tree.body)
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.If, ast.IfExp))], opt.source
+
+
+@pytest.mark.parametrize("opt,function", [
+    (tf1.RMSPropOptimizer(0.1), "update_eps_in_sqrt"), (tf1.RMSPropOptimizer(0.1, momentum=0.9), "velocity_step"),
+    (tf1.AdamOptimizer(), "update_epsilon_hat"), (keras.Adam(amsgrad=True), "update_epsilon_hat_amsgrad"),
+    (optax.amsgrad(0.1), "update_amsgrad_corrected"), (pytorch.Adam(amsgrad=True), "update_amsgrad"),
+    (keras.Adamax(), "update_eps_outside"), (optax.radam(0.1), "update_optax"),
+    (optax.nadam(0.1), "update_constant_momentum"), (tf1.AdagradOptimizer(0.1), "update_no_eps"),
+    (keras.SGD(momentum=0.9), "update_velocity"), (pytorch.SGD(momentum=0.9, dampening=0.1), "update_dampened"),
+], ids=lambda x: getattr(x, "name", x))
+def test_each_framework_runs_its_own_variant(opt, function):
+    assert function in [f.name for f in ast.parse(opt.source).body]
 
 
 def test_harmless_options_are_accepted():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import itertools
 
 import numpy as np
@@ -259,6 +261,54 @@ def test_source_and_repr():
     assert repr(opt).startswith("adam(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-08, amsgrad=False")
 
 
+def test_plain_adam_source_is_algorithm_1_line_by_line():
+    # Kingma & Ba, Algorithm 1: the five lines in order, nothing else (no option branches)
+    lines = O.adam().source.splitlines()
+    code = [ln.split("#")[0].strip() for ln in lines[1:]]
+    assert code == ["t = state.count + 1",
+                    "m = beta1 * state.m + (1 - beta1) * grad",
+                    "v = beta2 * state.v + (1 - beta2) * grad**2",
+                    "m_hat = m / (1 - beta1**t)",
+                    "v_hat = v / (1 - beta2**t)",
+                    "delta = -lr * m_hat / (np.sqrt(v_hat) + eps)",
+                    "return theta + delta, State(t, m, v), Trace(m, v, m_hat, v_hat, delta)"]
+    assert "# m_t = β₁ m_{t-1} + (1-β₁) g_t" in lines[2]
+
+
+@pytest.mark.parametrize("name,kw,functions", [
+    ("adam", {}, ["update"]),
+    ("adam", {"epsilon_hat": True}, ["update_epsilon_hat"]),
+    ("adam", {"amsgrad": True, "amsgrad_on": "corrected"}, ["update_amsgrad_corrected"]),
+    ("adamw", {}, ["decoupled_decay", "update"]),
+    ("adam", {"weight_decay": 0.1}, ["l2_gradient", "update"]),
+    ("momentum", {"lr_in_buffer": True, "nesterov": True}, ["update_velocity_nesterov"]),
+    ("adagrad", {"lr_decay": 0.1, "eps_in_sqrt": True}, ["decayed_lr", "update_eps_in_sqrt"]),
+    ("rmsprop", {"momentum": 0.9, "lr_in_buffer": True, "eps_in_sqrt": True}, ["update_eps_in_sqrt", "velocity_step"]),
+    ("nadam", {"momentum_schedule": "none"}, ["update_constant_momentum"]),
+])
+def test_source_is_the_functions_that_run_and_equations_their_constants(name, kw, functions):
+    opt = make(name, **kw)
+    tree = ast.parse(opt.source)
+    assert [f.name for f in tree.body] == functions
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.If, ast.IfExp))]   # no option branches
+    latex = [tex for _, tex in opt.equations]
+    assert len(set(latex)) == len(latex)
+
+
+def test_equations_are_the_modules_constants():
+    adam_module = importlib.import_module("lrlessons.optimizers.adam")
+    rms_module = importlib.import_module("lrlessons.optimizers.rmsprop")
+    assert O.adam().equations == adam_module.EQUATIONS
+    assert O.adam(epsilon_hat=True).equations == adam_module.EPSILON_HAT
+    assert O.rmsprop(eps_in_sqrt=True).equations == rms_module.EPS_IN_SQRT
+    # weight decay adds its line in front (and d_t to the step when decoupled)
+    assert O.adam(weight_decay=0.1).equations == (("g", r"g_t \leftarrow g_t + \lambda\, \theta_{t-1}"),
+                                                  *adam_module.EQUATIONS)
+    wd = O.adamw(weight_decay=0.1).equations
+    assert wd[0][0] == "decay" and wd[1:-1] == adam_module.EQUATIONS[:-1]
+    assert wd[-1] == ("delta", adam_module.EQUATIONS[-1][1] + " + d_t")
+
+
 # ---- bad input ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("name,param,value,text", [
     ("sgd", "lr", -0.1, "[0, inf)"),
@@ -294,6 +344,44 @@ def test_option_conflicts_and_unknown_keywords():
         O.sgd(lr=[0.1, -0.1])
 
 
+def test_step_validates_again_for_a_new_signature_and_checks_values_every_step():
+    opt = O.adam()
+    state = opt.init(np.zeros(3))
+    theta, state, _ = opt.step(np.zeros(3), np.ones(3), state)          # this signature is now known
+    with pytest.raises(ValueError, match="state buffer 'm'"):
+        opt.step(np.zeros(2), np.ones(2), state)
+    with pytest.raises(ValueError, match=r"'grad'.*shape of theta \(3,\)"):
+        opt.step(theta, np.ones((3, 1)), state)
+    with pytest.raises(ValueError, match=r"non-finite entries \{2: inf\}"):   # a value: every step
+        opt.step(theta, np.array([1.0, 1.0, np.inf]), state)
+    with pytest.raises(ValueError, match=r"'lr' parameter of adam must be in \[0, inf\)\. Got -0.5 instead \(at step 1\)"):
+        opt.step(theta, np.ones(3), state, lr=-0.5)
+
+
+@pytest.mark.parametrize("bad", [-0.01, float("nan"), float("inf")])
+def test_a_scheduled_lr_that_turns_bad_raises_naming_the_step(bad):
+    opt = O.sgd(lr=lambda t: 0.01 if t < 3 else bad)
+    theta, state = np.ones(2), opt.init(np.ones(2))
+    for _ in range(3):
+        theta, state, _ = opt.step(theta, np.ones(2), state)
+    with pytest.raises(ValueError, match=r"'lr' parameter of sgd must be .*Got .*(nan|inf|-0.01).* \(at step 3\)"):
+        opt.step(theta, np.ones(2), state)
+    batched = O.sgd(lr=lambda t: np.array([0.01, 0.01 if t < 2 else bad]))
+    theta, state = np.ones((2, 2)), batched.init(np.ones((2, 2)))
+    for _ in range(2):
+        theta, state, _ = batched.step(theta, np.ones((2, 2)), state)
+    with pytest.raises(ValueError, match=r"'lr' parameter of sgd .*at index 1.* \(at step 2\)"):
+        batched.step(theta, np.ones((2, 2)), state)
+
+
+@pytest.mark.parametrize("bad", [-0.01, float("nan")])
+def test_run_with_a_schedule_that_turns_bad_names_lr_and_the_step(bad):
+    import lrlessons as ll
+    from lrlessons import problems
+    with pytest.raises(ValueError, match=r"'lr'.*\(at step 3\)"):
+        ll.run(O.sgd(lr=lambda t: 0.01 if t < 3 else bad), problems.quadratic(), 6)
+
+
 def test_step_errors_shapes_and_nonfinite_gradients():
     opt = O.adam()
     state = opt.init(np.zeros(3))
@@ -309,22 +397,49 @@ def test_step_errors_shapes_and_nonfinite_gradients():
         O.sgd(lr=[0.1, 0.2]).step(np.zeros((3, 2)), np.zeros((3, 2)), O.sgd().init(np.zeros((3, 2))))
 
 
-def test_power_on_grid_hyperparameters_is_bit_identical_to_pow():
-    # Optimizer pads a (B,) hyperparameter once per theta shape; for a grid (few distinct values)
-    # power() computes beta**t per distinct value and gathers: the numbers must not change.
-    from lrlessons.optimizers.base import _DISTINCT, Optimizer, power
-    betas = np.repeat(np.linspace(0.0, 0.999, 50), 4)               # 200 runs, 50 distinct values
-    h = Optimizer._pad(np.zeros((200, 2)), betas, True)
-    assert h.shape == (200, 2) and not h.flags.writeable and id(h) in _DISTINCT
-    for t in (1, 2, 7, 100, 1001):
-        assert np.array_equal(power(h, t), h**t)
-        assert power(h, t)[8, 1] == float(betas[8]) ** t               # = the single run's Python pow
-    wide = Optimizer._pad(np.zeros((200, 50)), betas, True)           # large trailing axes: (B, 1)
-    assert wide.shape == (200, 1) and np.array_equal(power(wide, 3), wide**3)
-    signed = Optimizer._pad(np.zeros((200, 2)), np.repeat([-0.0, 0.5], 100), True)
-    assert id(signed) not in _DISTINCT                                # -0.0 would merge with 0.0
-    assert np.array_equal(np.signbit(power(signed, 1)), np.signbit(signed))
-    assert power(0.9, 2) == 0.9**2 and power(np.float32(0.9), 3) == np.float32(0.9) ** 3
+def _bits(x):
+    x = np.asarray(x, dtype=np.float64)
+    return x.view(np.uint64)
+
+
+@pytest.mark.parametrize("name,grid,kw", [
+    ("adam", "beta1", {}), ("adam", "beta2", {"amsgrad": True}), ("radam", "beta2", {}),
+    ("nadam", "beta1", {"momentum_schedule": "none"}), ("rmsprop", "decay", {"bias_correction": True}),
+    ("adamax", "beta1", {}), ("adam", "beta1", {"epsilon_hat": True}),
+])
+def test_grid_of_repeated_values_equals_separate_runs_bit_for_bit(name, grid, kw):
+    # A sweep's grid repeats each value (here 40 distinct values in 200 runs): powers such as
+    # beta1**t must still be the numbers a single run computes with Python's pow, bit for bit.
+    values = np.repeat(np.linspace(0.0, 0.99, 40), 5)
+    lrs = np.tile([0.01, 0.05, 0.1, 0.2, 0.3], 40)
+    thetas = np.tile(THETA0[:2], (200, 1)) * (1 + lrs[:, None])
+    opt = make(name, lr=lrs, **{grid: values}, **kw)
+    theta, state = thetas, opt.init(thetas)
+    for k in range(8):
+        theta, state, tr = opt.step(theta, np.cos(theta + k), state)
+    assert type(theta) is np.ndarray and all(type(b) is np.ndarray for b in state[1:] if b is not None)
+    assert all(type(f) is np.ndarray for f in tr if np.ndim(f))
+    for i in range(0, 200, 7):
+        single = make(name, lr=float(lrs[i]), **{grid: float(values[i])}, **kw)
+        th, st = thetas[i], single.init(thetas[i])
+        for k in range(8):
+            th, st, tr1 = single.step(th, np.cos(th + k), st)
+        np.testing.assert_array_equal(_bits(theta[i]), _bits(th))
+        for field, batched in zip(tr._fields, tr):
+            if np.ndim(batched) and np.shape(batched)[0] == 200:
+                np.testing.assert_array_equal(_bits(batched[i]), _bits(getattr(tr1, field)), err_msg=field)
+
+
+def test_signed_zero_hyperparameters_keep_their_sign_in_a_batch():
+    # -0.0 is a valid beta1 in [0, 1); a batch of repeated values must not merge it with +0.0
+    betas = np.repeat([-0.0, 0.5], 100)
+    thetas = np.zeros((200, 2))
+    opt = O.adam(lr=0.1, beta1=betas)
+    _, state, tr = opt.step(thetas, np.full((200, 2), -0.0), opt.init(thetas))
+    single = O.adam(lr=0.1, beta1=-0.0)
+    _, st1, tr1 = single.step(np.zeros(2), np.full(2, -0.0), single.init(np.zeros(2)))
+    np.testing.assert_array_equal(np.signbit(state.m[0]), np.signbit(st1.m))
+    np.testing.assert_array_equal(np.signbit(tr.m_hat[0]), np.signbit(tr1.m_hat))
 
 
 # -- scheduled momentum-like hyperparameters (PyTorch's cycle_momentum) ------------------------
@@ -338,7 +453,7 @@ def test_scheduled_momentum_equals_a_constant_momentum_optimizer_per_step():
     pt = _pt()
     mom = linear(0.95, 0.85, 4)
     opt = pt.SGD(lr=0.1, momentum=mom)
-    assert opt._scheduled and "momentum" not in opt._numeric
+    assert opt.hyperparameters["momentum"] is mom
     theta, state = np.array([1.0, -2.0]), opt.init(np.array([1.0, -2.0]))
     ref_theta, ref_state = theta.copy(), state
     for k, g in enumerate([[1.0, 0.5], [0.3, -1.0], [2.0, 0.1], [-0.4, 0.7], [0.2, 0.2], [1.0, 1.0]]):
@@ -351,12 +466,12 @@ def test_scheduled_momentum_equals_a_constant_momentum_optimizer_per_step():
     assert [round(float(mom(k)), 3) for k in (0, 2, 4)] == [0.95, 0.9, 0.85]
 
 
-def test_scheduled_beta1_in_adam_betas_and_constant_fast_path_kept():
+def test_scheduled_beta1_in_adam_betas_and_a_constant_beta1():
     from lrlessons.schedules import linear
     pt = _pt()
     b1 = linear(0.8, 0.9, 3)
     opt = pt.Adam(lr=0.1, betas=(b1, 0.999))
-    assert opt.hyperparameters["beta1"] is b1 and "beta1" not in opt._numeric
+    assert opt.hyperparameters["beta1"] is b1
     theta, state = np.array([1.0]), opt.init(np.array([1.0]))
     ref_theta, ref_state = theta.copy(), state
     for k in range(5):
@@ -365,7 +480,7 @@ def test_scheduled_beta1_in_adam_betas_and_constant_fast_path_kept():
         ref_theta, ref_state, _ = pt.Adam(lr=0.1, betas=(float(b1(k)), 0.999)).step(ref_theta, g, ref_state)
         np.testing.assert_array_equal(theta, ref_theta)
     const = pt.Adam(lr=0.1, betas=(0.9, 0.999))
-    assert const._scheduled == () and const._numeric["beta1"] == 0.9
+    assert const.hyperparameters["beta1"] == 0.9 and const.equations == opt.equations
 
 
 def test_scheduled_momentum_is_validated_on_use_with_the_step():
@@ -404,8 +519,8 @@ def test_scheduled_momentum_batched_and_in_run():
     good = run(pt.SGD(lr=0.01, momentum=linear(0.95, 0.85, 20)), quadratic(), steps=30)
     fixed = run(pt.SGD(lr=0.01, momentum=0.95), quadratic(), steps=30)
     assert np.isfinite(good.loss).all() and not np.array_equal(good.loss, fixed.loss)
-    bad = pt.SGD(lr=0.01, momentum=linear(0.9, 1.5, 20))      # run checks only step 0 itself:
-    with pytest.raises(ValueError, match=r"Got 1.02 instead \(at step 4\)"):   # apply checks the rest
+    bad = pt.SGD(lr=0.01, momentum=linear(0.9, 1.5, 20))      # step checks every scheduled value
+    with pytest.raises(ValueError, match=r"Got 1.02 instead \(at step 4\)"):
         run(bad, quadratic(), steps=30)
 
 

@@ -157,6 +157,9 @@ def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5
 # ----------------------------------------------------------------------------------------
 # Optimizers (tensorflow/python/training/*.py; math in tensorflow/core/kernels/training_ops.cc)
 # ----------------------------------------------------------------------------------------
+# Each returns a core Optimizer whose ``source`` prints the variant these keywords pick:
+# AdamOptimizer -> adam.update_epsilon_hat; AdagradOptimizer -> adagrad.update_no_eps;
+# RMSPropOptimizer -> rmsprop.update_eps_in_sqrt (+ rmsprop.velocity_step with momentum).
 _LR = {"lr": "learning_rate"}
 
 

@@ -1,10 +1,11 @@
 """Transparent numpy optimizers: one module each, an ``update`` that reads like its equations.
 
 Import the factories from here (``optimizers.adam(...)``). Each returns an immutable
-:class:`~lrlessons.optimizers._optimizer.Optimizer` with ``init``, ``step``, ``apply``,
-``equations``, ``hyperparameters``, ``update`` and ``source``. The convention keywords
-(``epsilon_hat``, ``eps_in_sqrt``, ``lr_in_buffer``, ...) pick each framework's math; the
-framework modules (``lrlessons.frameworks.pytorch`` etc.) only choose their values.
+:class:`~lrlessons.optimizers.base.Optimizer` with ``init``, ``step``, ``equations``,
+``hyperparameters``, ``source`` and ``name``. The convention keywords (``epsilon_hat``,
+``eps_in_sqrt``, ``lr_in_buffer``, ...) pick which update function runs, each a framework's
+math written out with its own equations; the framework modules (``lrlessons.frameworks.pytorch``
+etc.) only choose their values.
 """
 
 from .base import Optimizer, trace

@@ -1,4 +1,10 @@
-r"""Adagrad (Duchi, Hazan & Singer 2011): divide by the root of the summed squared gradients."""
+r"""Adagrad (Duchi, Hazan & Singer 2011): divide by the root of the summed squared gradients.
+
+The canonical :func:`update` puts ε outside the root (PyTorch ``Adagrad``). The variants:
+:func:`update_eps_in_sqrt` (Keras ``Adagrad``, optax ``adagrad``), :func:`update_no_eps`
+(TF1 ``AdagradOptimizer``, which has no ε), and PyTorch's ``lr_decay``, a decay of the
+learning rate applied before any of them (:func:`decayed_lr`).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from .base import Optimizer, full_like_float, is_active, trace, weight_decay_lines, weight_decay_step
+from .base import Optimizer, Update, full_like_float, is_active, trace_of, trace_type
 
-__all__ = ["adagrad", "update", "init", "equations", "State"]
+__all__ = ["adagrad", "update", "update_eps_in_sqrt", "update_no_eps", "decayed_lr", "init", "State",
+           "EQUATIONS"]
 
 
 class State(NamedTuple):
@@ -19,42 +26,77 @@ class State(NamedTuple):
     s: np.ndarray
 
 
-def equations(lr_decay: Any = 0.0, eps: Any = 1e-10, eps_in_sqrt: bool = False, weight_decay: Any = 0.0,
-              decoupled_weight_decay: bool = False) -> tuple:
-    """The (trace field, LaTeX) lines of the update, in order, for these options."""
-    a = r"\alpha'_t" if is_active(lr_decay) else r"\alpha_t"
-    if not is_active(eps):
-        den = r"\sqrt{S_t}"
-    else:
-        den = r"\sqrt{S_t + \epsilon}" if eps_in_sqrt else r"(\sqrt{S_t} + \epsilon)"
-    d = " + d_t" if is_active(weight_decay) and decoupled_weight_decay else ""
-    lines = list(weight_decay_lines(weight_decay, decoupled_weight_decay))
-    if is_active(lr_decay):
-        lines.append(("lr_t", r"\alpha'_t = \alpha_t / (1 + (t-1)\, \eta)"))
-    lines.append(("s", r"S_t = S_{t-1} + g_t^2"))
-    lines.append(("delta", rf"\Delta\theta_t = -{a}\, g_t / {den}" + d))
-    return tuple(lines)
+EQUATIONS = (
+    ("s", r"S_t = S_{t-1} + g_t^2"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / (\sqrt{S_t} + \epsilon)"),
+)
+Trace = trace_of(EQUATIONS)
+
+
+def update(theta, grad, state, lr, eps):
+    s = state.s + grad**2                                # S_t = S_{t-1} + g_t²
+    delta = -lr * grad / (np.sqrt(s) + eps)              # Δθ_t = -α g_t / (√S_t + ε)
+    return theta + delta, State(state.count + 1, s), Trace(s, delta)
+
+
+EPS_IN_SQRT = (
+    ("s", r"S_t = S_{t-1} + g_t^2"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / \sqrt{S_t + \epsilon}"),
+)
+
+
+def update_eps_in_sqrt(theta, grad, state, lr, eps):
+    s = state.s + grad**2                                # S_t = S_{t-1} + g_t²
+    delta = -lr * grad / np.sqrt(s + eps)                # Δθ_t = -α g_t / √(S_t + ε)
+    return theta + delta, State(state.count + 1, s), Trace(s, delta)
+
+
+NO_EPS = (
+    ("s", r"S_t = S_{t-1} + g_t^2"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / \sqrt{S_t}"),
+)
+
+
+def update_no_eps(theta, grad, state, lr):
+    s = state.s + grad**2                                # S_t = S_{t-1} + g_t²  (S_0 > 0)
+    delta = -lr * grad / np.sqrt(s)                      # Δθ_t = -α g_t / √S_t
+    return theta + delta, State(state.count + 1, s), Trace(s, delta)
+
+
+LR_DECAY = ("lr_t", r"\alpha_t \leftarrow \alpha_t / (1 + (t-1)\, \eta)")
+
+
+def decayed_lr(lr, state, lr_decay):
+    """PyTorch's ``lr_decay`` :math:`\\eta`: an inverse-time decay of the rate, before the update."""
+    return lr / (1 + state.count * lr_decay)             # α_t ← α_t / (1 + (t-1) η)
+
+
+def _with_lr_decay(inner: Update) -> Update:
+    """``inner`` run with the decayed rate; its trace gains ``lr_t`` first."""
+    traced = trace_type(("lr_t", *(f for f, _ in inner.equations)))
+    run = inner.fn
+
+    def fn(theta, grad, state, lr, lr_decay, **hp):
+        lr_t = decayed_lr(lr, state, lr_decay)
+        theta, state, tr = run(theta, grad, state, lr_t, **hp)
+        return theta, state, traced(lr_t, *tr)
+
+    return Update(fn, (LR_DECAY, *inner.equations), ("lr_decay", *inner.names), (decayed_lr, *inner.parts))
 
 
 def init(theta: np.ndarray, initial_accumulator_value: Any = 0.0) -> State:
     return State(count=0, s=full_like_float(theta, initial_accumulator_value))
 
 
-def update(theta, grad, state, lr, lr_decay, eps, eps_in_sqrt, initial_accumulator_value=0.0,
-           weight_decay=0.0, decoupled_weight_decay=False):
-    t = state.count + 1
-    g, d, wd = weight_decay_step(theta, grad, lr, weight_decay, decoupled_weight_decay)  # g_t ← g_t + λθ  or  d_t = -αλθ
-    fields = dict(wd)
-    if is_active(lr_decay):
-        lr = fields["lr_t"] = lr / (1 + (t - 1) * lr_decay)  # α'_t = α_t / (1 + (t-1) η)
-    s = state.s + g**2                                   # S_t = S_{t-1} + g_t²
-    if eps_in_sqrt:
-        delta = -lr * g / np.sqrt(s + eps)               # Δθ_t = -α g_t / √(S_t + ε)
+def pick_update(eps: Any, eps_in_sqrt: bool, lr_decay: Any) -> Update:
+    """The update for these options."""
+    if not is_active(eps):
+        chosen = Update.of(update_no_eps, NO_EPS)
+    elif eps_in_sqrt:
+        chosen = Update.of(update_eps_in_sqrt, EPS_IN_SQRT)
     else:
-        delta = -lr * g / (np.sqrt(s) + eps)             # Δθ_t = -α g_t / (√S_t + ε)
-    if d is not None:
-        delta = delta + d                                #        (+ d_t)
-    return theta + delta, State(t, s), trace(**fields, s=s, delta=delta)
+        chosen = Update.of(update, EQUATIONS)
+    return _with_lr_decay(chosen) if is_active(lr_decay) else chosen
 
 
 @suggest_keywords
@@ -66,9 +108,10 @@ def adagrad(lr: Any = 1e-2, lr_decay: Any = 0.0, weight_decay: Any = 0.0, initia
     :math:`S_0` the ``initial_accumulator_value`` and :math:`\epsilon` the ``eps``.
 
     .. math::
-        \alpha'_t &= \alpha_t / (1 + (t-1)\,\eta) \\
         S_t &= S_{t-1} + g_t^2 \\
-        \Delta\theta_t &= -\alpha'_t\, g_t / (\sqrt{S_t} + \epsilon)
+        \Delta\theta_t &= -\alpha_t\, g_t / (\sqrt{S_t} + \epsilon)
+
+    and with ``lr_decay`` first :math:`\alpha_t \leftarrow \alpha_t / (1 + (t-1)\,\eta)`.
 
     Parameters
     ----------
@@ -84,8 +127,8 @@ def adagrad(lr: Any = 1e-2, lr_decay: Any = 0.0, weight_decay: Any = 0.0, initia
         :math:`\epsilon`. Default 1e-10 (PyTorch). ``eps=0`` (TF1 ``AdagradOptimizer``, which has
         no ε) needs ``initial_accumulator_value > 0``.
     eps_in_sqrt : bool
-        ``False`` (PyTorch): :math:`\sqrt{S_t} + \epsilon`. ``True`` (Keras, optax, TF1 with
-        ``eps=0``): :math:`\sqrt{S_t + \epsilon}`.
+        ``False`` (PyTorch): :math:`\sqrt{S_t} + \epsilon`. ``True`` (Keras, optax):
+        :math:`\sqrt{S_t + \epsilon}`.
     decoupled_weight_decay : bool
         ``True`` for Keras ``weight_decay``: :math:`d_t = -\alpha\lambda\theta_{t-1}` added to the step.
 
@@ -97,7 +140,7 @@ def adagrad(lr: Any = 1e-2, lr_decay: Any = 0.0, weight_decay: Any = 0.0, initia
     References
     ----------
     J. Duchi, E. Hazan, Y. Singer (2011). Adaptive Subgradient Methods for Online Learning and
-    Stochastic Optimization. *JMLR* 12:2121–2159.
+    Stochastic Optimization. *JMLR* 12:2121–2159. PyTorch ``torch/optim/adagrad.py`` (``lr_decay``).
 
     >>> opt = adagrad(lr=0.1)
     >>> theta, state, tr = opt.step(np.array([1.0]), np.array([0.01]), opt.init(np.array([1.0])))
@@ -121,9 +164,4 @@ def adagrad(lr: Any = 1e-2, lr_decay: Any = 0.0, weight_decay: Any = 0.0, initia
     iav = initial_accumulator_value
     hp = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, initial_accumulator_value=iav, eps=eps,
               eps_in_sqrt=eps_in_sqrt, decoupled_weight_decay=decoupled_weight_decay)
-    return Optimizer(
-        owner, hp,
-        equations(lr_decay, eps, eps_in_sqrt, weight_decay, decoupled_weight_decay),
-        lambda theta: init(theta, iav), update,
-        flags=("eps_in_sqrt", "decoupled_weight_decay"),
-    )
+    return Optimizer(owner, hp, pick_update(eps, eps_in_sqrt, lr_decay), lambda theta: init(theta, iav))

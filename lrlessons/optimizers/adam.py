@@ -1,7 +1,8 @@
-r"""Adam (Kingma & Ba 2015, Algorithm 1), with AMSGrad (Reddi 2018), the ε-hat form and weight decay.
+r"""Adam (Kingma & Ba 2015, Algorithm 1) and its framework variants.
 
 Let :math:`\alpha` be the learning rate and :math:`\beta_1, \beta_2, \epsilon` the arguments
-``beta1``, ``beta2``, ``eps``. With :math:`t` the 1-based update number:
+``beta1``, ``beta2``, ``eps``. With :math:`t` the 1-based update number, :func:`update` is
+Algorithm 1 line by line (PyTorch ``Adam``, optax ``adam``):
 
 .. math::
     m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t \\
@@ -9,6 +10,16 @@ Let :math:`\alpha` be the learning rate and :math:`\beta_1, \beta_2, \epsilon` t
     \hat m_t &= m_t / (1-\beta_1^t) \\
     \hat v_t &= v_t / (1-\beta_2^t) \\
     \Delta\theta_t &= -\alpha\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+
+The variants, each a whole update with its own equations:
+
+* :func:`update_epsilon_hat`: the form at the end of Kingma & Ba §2 (TF1 ``AdamOptimizer``,
+  Keras ``Adam``), with :func:`update_epsilon_hat_amsgrad` its AMSGrad (Keras ``amsgrad``);
+* :func:`update_amsgrad`: AMSGrad (Reddi et al. 2018) on the raw :math:`v_t` (PyTorch,
+  Keras, the TF kernel);
+* :func:`update_amsgrad_corrected`: AMSGrad on the bias-corrected :math:`\hat v_t`, with ε_root
+  (optax ``amsgrad``);
+* :func:`update_eps_root`: optax's :math:`\epsilon_{root}` inside the root.
 """
 
 from __future__ import annotations
@@ -18,10 +29,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_choice, check_interval, suggest_keywords
-from .base import (Optimizer, accepts_schedules, check_moments, is_active, power, trace,
-                         weight_decay_lines, weight_decay_step, zeros_like_float)
+from .base import Optimizer, Update, accepts_schedules, check_moments, is_active, trace_of, zeros_like_float
 
-__all__ = ["adam", "update", "init", "equations", "State"]
+__all__ = ["adam", "update", "update_eps_root", "update_amsgrad", "update_amsgrad_corrected",
+           "update_epsilon_hat", "update_epsilon_hat_amsgrad", "init", "State", "EQUATIONS"]
 
 
 class State(NamedTuple):
@@ -33,36 +44,127 @@ class State(NamedTuple):
     v_max: np.ndarray | None = None
 
 
-def equations(amsgrad: bool = False, weight_decay: Any = 0.0, decoupled_weight_decay: bool = False,
-              epsilon_hat: bool = False, eps_root: Any = 0.0, amsgrad_on: str = "raw") -> tuple:
-    """The (trace field, LaTeX) lines of the update, in order, for these options."""
-    lines = list(weight_decay_lines(weight_decay, decoupled_weight_decay))
-    d = " + d_t" if is_active(weight_decay) and decoupled_weight_decay else ""
-    lines += [
-        ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
-        ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
-    ]
-    raw_max = amsgrad and amsgrad_on == "raw"
-    if raw_max:
-        lines.append(("v_max", r"v^{\max}_t = \max(v^{\max}_{t-1}, v_t)"))
-    if epsilon_hat:
-        v = r"v^{\max}_t" if amsgrad else "v_t"
-        lines.append(("lr_t", r"\alpha'_t = \alpha_t \sqrt{1-\beta_2^t} / (1-\beta_1^t)"))
-        lines.append(("delta", rf"\Delta\theta_t = -\alpha'_t\, m_t / (\sqrt{{{v}}} + \hat\epsilon)" + d))
-        return tuple(lines)
-    lines.append(("m_hat", r"\hat m_t = m_t / (1-\beta_1^t)"))
-    if raw_max:
-        lines.append(("v_hat", r"\hat v_t = v^{\max}_t / (1-\beta_2^t)"))
-    else:
-        lines.append(("v_hat", r"\hat v_t = v_t / (1-\beta_2^t)"))
-    v = r"\hat v_t"
-    if amsgrad and amsgrad_on == "corrected":
-        lines.append(("v_max", r"\hat v^{\max}_t = \max(\hat v^{\max}_{t-1}, \hat v_t)"))
-        v = r"\hat v^{\max}_t"
-    if is_active(eps_root):
-        v = rf"{v} + \epsilon_{{root}}"
-    lines.append(("delta", rf"\Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{{{v}}} + \epsilon)" + d))
-    return tuple(lines)
+# -- Algorithm 1 ---------------------------------------------------------------------------------
+EQUATIONS = (
+    ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+    ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
+    ("m_hat", r"\hat m_t = m_t / (1-\beta_1^t)"),
+    ("v_hat", r"\hat v_t = v_t / (1-\beta_2^t)"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)"),
+)
+Trace = trace_of(EQUATIONS)
+
+
+def update(theta, grad, state, lr, beta1, beta2, eps):
+    t = state.count + 1                                  # t counts updates from 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    m_hat = m / (1 - beta1**t)                           # m̂_t = m_t / (1-β₁ᵗ)
+    v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
+    delta = -lr * m_hat / (np.sqrt(v_hat) + eps)         # Δθ_t = -α m̂_t / (√v̂_t + ε)
+    return theta + delta, State(t, m, v), Trace(m, v, m_hat, v_hat, delta)
+
+
+# -- optax: ε_root inside the root ---------------------------------------------------------------
+EPS_ROOT = (
+    *EQUATIONS[:-1],
+    ("delta", r"\Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{\hat v_t + \epsilon_{root}} + \epsilon)"),
+)
+
+
+def update_eps_root(theta, grad, state, lr, beta1, beta2, eps, eps_root):
+    t = state.count + 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    m_hat = m / (1 - beta1**t)                           # m̂_t = m_t / (1-β₁ᵗ)
+    v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
+    delta = -lr * m_hat / (np.sqrt(v_hat + eps_root) + eps)  # Δθ_t = -α m̂_t / (√(v̂_t + ε_root) + ε)
+    return theta + delta, State(t, m, v), Trace(m, v, m_hat, v_hat, delta)
+
+
+# -- AMSGrad on the raw v (PyTorch, Keras, the TF kernel) -----------------------------------------
+AMSGRAD = (
+    ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+    ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
+    ("v_max", r"v^{\max}_t = \max(v^{\max}_{t-1}, v_t)"),
+    ("m_hat", r"\hat m_t = m_t / (1-\beta_1^t)"),
+    ("v_hat", r"\hat v_t = v^{\max}_t / (1-\beta_2^t)"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)"),
+)
+AmsgradTrace = trace_of(AMSGRAD)
+
+
+def update_amsgrad(theta, grad, state, lr, beta1, beta2, eps):
+    t = state.count + 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    v_max = np.maximum(state.v_max, v)                   # v^max_t = max(v^max_{t-1}, v_t)
+    m_hat = m / (1 - beta1**t)                           # m̂_t = m_t / (1-β₁ᵗ)
+    v_hat = v_max / (1 - beta2**t)                       # v̂_t = v^max_t / (1-β₂ᵗ)
+    delta = -lr * m_hat / (np.sqrt(v_hat) + eps)         # Δθ_t = -α m̂_t / (√v̂_t + ε)
+    return theta + delta, State(t, m, v, v_max), AmsgradTrace(m, v, v_max, m_hat, v_hat, delta)
+
+
+# -- AMSGrad on the bias-corrected v̂ (optax amsgrad) ----------------------------------------------
+AMSGRAD_CORRECTED = (
+    ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+    ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
+    ("m_hat", r"\hat m_t = m_t / (1-\beta_1^t)"),
+    ("v_hat", r"\hat v_t = v_t / (1-\beta_2^t)"),
+    ("v_max", r"\hat v^{\max}_t = \max(\hat v^{\max}_{t-1}, \hat v_t)"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{\hat v^{\max}_t + \epsilon_{root}} + \epsilon)"),
+)
+AmsgradCorrectedTrace = trace_of(AMSGRAD_CORRECTED)
+
+
+def update_amsgrad_corrected(theta, grad, state, lr, beta1, beta2, eps, eps_root):
+    t = state.count + 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    m_hat = m / (1 - beta1**t)                           # m̂_t = m_t / (1-β₁ᵗ)
+    v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
+    v_max = np.maximum(state.v_max, v_hat)               # v̂^max_t = max(v̂^max_{t-1}, v̂_t)
+    delta = -lr * m_hat / (np.sqrt(v_max + eps_root) + eps)  # Δθ_t = -α m̂_t / (√(v̂^max_t + ε_root) + ε)
+    return theta + delta, State(t, m, v, v_max), AmsgradCorrectedTrace(m, v, m_hat, v_hat, v_max, delta)
+
+
+# -- ε-hat (Kingma & Ba §2, last paragraph; TF1 AdamOptimizer, Keras Adam) -----------------------
+EPSILON_HAT = (
+    ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+    ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
+    ("lr_t", r"\alpha'_t = \alpha_t \sqrt{1-\beta_2^t} / (1-\beta_1^t)"),
+    ("delta", r"\Delta\theta_t = -\alpha'_t\, m_t / (\sqrt{v_t} + \hat\epsilon)"),
+)
+EpsilonHatTrace = trace_of(EPSILON_HAT)
+
+
+def update_epsilon_hat(theta, grad, state, lr, beta1, beta2, eps):
+    t = state.count + 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)   # α'_t = α √(1-β₂ᵗ) / (1-β₁ᵗ)
+    delta = -lr_t * m / (np.sqrt(v) + eps)               # Δθ_t = -α'_t m_t / (√v_t + ε̂)
+    return theta + delta, State(t, m, v), EpsilonHatTrace(m, v, lr_t, delta)
+
+
+EPSILON_HAT_AMSGRAD = (
+    ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+    ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
+    ("v_max", r"v^{\max}_t = \max(v^{\max}_{t-1}, v_t)"),
+    ("lr_t", r"\alpha'_t = \alpha_t \sqrt{1-\beta_2^t} / (1-\beta_1^t)"),
+    ("delta", r"\Delta\theta_t = -\alpha'_t\, m_t / (\sqrt{v^{\max}_t} + \hat\epsilon)"),
+)
+EpsilonHatAmsgradTrace = trace_of(EPSILON_HAT_AMSGRAD)
+
+
+def update_epsilon_hat_amsgrad(theta, grad, state, lr, beta1, beta2, eps):
+    t = state.count + 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    v_max = np.maximum(state.v_max, v)                   # v^max_t = max(v^max_{t-1}, v_t)
+    lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)   # α'_t = α √(1-β₂ᵗ) / (1-β₁ᵗ)
+    delta = -lr_t * m / (np.sqrt(v_max) + eps)           # Δθ_t = -α'_t m_t / (√v^max_t + ε̂)
+    return theta + delta, State(t, m, v, v_max), EpsilonHatAmsgradTrace(m, v, v_max, lr_t, delta)
 
 
 def init(theta: np.ndarray, amsgrad: bool = False) -> State:
@@ -70,30 +172,19 @@ def init(theta: np.ndarray, amsgrad: bool = False) -> State:
     return State(count=0, m=zeros, v=zeros, v_max=zeros if amsgrad else None)
 
 
-def update(theta, grad, state, lr, beta1, beta2, eps, amsgrad=False, weight_decay=0.0,
-           decoupled_weight_decay=False, epsilon_hat=False, eps_root=0.0, amsgrad_on="raw"):
-    t = state.count + 1                                  # Adam's t is 1-based
-    g, d, wd = weight_decay_step(theta, grad, lr, weight_decay, decoupled_weight_decay)  # g_t ← g_t + λθ  or  d_t = -αλθ
-    fields = dict(wd)
-    m = fields["m"] = beta1 * state.m + (1 - beta1) * g       # m_t = β₁ m_{t-1} + (1-β₁) g_t
-    v = fields["v"] = beta2 * state.v + (1 - beta2) * g**2    # v_t = β₂ v_{t-1} + (1-β₂) g_t²
-    v_max = None
-    if amsgrad and amsgrad_on == "raw":
-        v_max = fields["v_max"] = np.maximum(state.v_max, v)  # v^max_t = max(v^max_{t-1}, v_t)
+def pick_update(amsgrad: bool, epsilon_hat: bool, eps_root: Any, amsgrad_on: str) -> Update:
+    """The update for these options (validated by :func:`check_adam_options`)."""
     if epsilon_hat:
-        lr_t = fields["lr_t"] = lr * np.sqrt(1 - power(beta2, t)) / (1 - power(beta1, t))  # α'_t = α √(1-β₂ᵗ) / (1-β₁ᵗ)
-        delta = -lr_t * m / (np.sqrt(v if v_max is None else v_max) + eps)  # Δθ_t = -α'_t m_t / (√v_t + ε̂)
-    else:
-        m_hat = fields["m_hat"] = m / (1 - power(beta1, t))     # m̂_t = m_t / (1-β₁ᵗ)
-        v_hat = fields["v_hat"] = (v if v_max is None else v_max) / (1 - power(beta2, t))  # v̂_t = v_t / (1-β₂ᵗ)
-        if amsgrad and amsgrad_on == "corrected":
-            v_hat = v_max = fields["v_max"] = np.maximum(state.v_max, v_hat)  # v̂^max_t = max(v̂^max_{t-1}, v̂_t)
-        if is_active(eps_root):
-            v_hat = v_hat + eps_root                     # v̂_t + ε_root  (optax; skipped when 0)
-        delta = -lr * m_hat / (np.sqrt(v_hat) + eps)     # Δθ_t = -α m̂_t / (√v̂_t + ε)
-    if d is not None:
-        delta = delta + d                                # (+ d_t)
-    return theta + delta, State(t, m, v, v_max), trace(**fields, delta=delta)
+        if amsgrad:
+            return Update.of(update_epsilon_hat_amsgrad, EPSILON_HAT_AMSGRAD)
+        return Update.of(update_epsilon_hat, EPSILON_HAT)
+    if amsgrad and amsgrad_on == "corrected":
+        return Update.of(update_amsgrad_corrected, AMSGRAD_CORRECTED)
+    if amsgrad:
+        return Update.of(update_amsgrad, AMSGRAD)
+    if is_active(eps_root):
+        return Update.of(update_eps_root, EPS_ROOT)
+    return Update.of(update, EQUATIONS)
 
 
 def check_adam_options(owner, lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled_weight_decay,
@@ -111,6 +202,10 @@ def check_adam_options(owner, lr, beta1, beta2, eps, amsgrad, weight_decay, deco
     if epsilon_hat and is_active(eps_root):
         raise ValueError(f"The 'eps_root' parameter of {owner} must be 0 when epsilon_hat=True "
                          f"(eps_root is optax's, which uses Algorithm 1). Got {eps_root!r} instead.")
+    if amsgrad and amsgrad_on == "raw" and is_active(eps_root):
+        raise ValueError(f"The 'eps_root' parameter of {owner} must be 0 when amsgrad_on='raw' (eps_root is "
+                         f"optax's, whose AMSGrad takes the maximum of the corrected v: amsgrad_on='corrected'). "
+                         f"Got {eps_root!r} instead.")
 
 
 @suggest_keywords
@@ -133,8 +228,10 @@ def adam(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8, 
     ----------
     lr : float, (B,) array or schedule, in [0, inf)
         :math:`\alpha`. Default 1e-3 (every framework).
-    beta1, beta2 : float or (B,) array in [0, 1)
-        :math:`\beta_1, \beta_2`. Defaults 0.9, 0.999.
+    beta1 : float, (B,) array or schedule, in [0, 1)
+        :math:`\beta_1`. Default 0.9.
+    beta2 : float or (B,) array in [0, 1)
+        :math:`\beta_2`. Default 0.999.
     eps : float or (B,) array in (0, inf)
         :math:`\epsilon`. Default 1e-8 (PyTorch, TF1, optax); Keras 1e-7.
     amsgrad : bool
@@ -151,7 +248,8 @@ def adam(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8, 
         :math:`\Delta\theta_t = -\alpha'_t m_t/(\sqrt{v_t} + \hat\epsilon)`. It equals Algorithm 1
         with :math:`\epsilon = \hat\epsilon/\sqrt{1-\beta_2^t}`: 31.6 times larger at t = 1.
     eps_root : float or (B,) array in [0, inf)
-        optax's :math:`\epsilon_{root}` inside the root, :math:`\sqrt{\hat v_t + \epsilon_{root}}`. Default 0.
+        optax's :math:`\epsilon_{root}` inside the root, :math:`\sqrt{\hat v_t + \epsilon_{root}}`.
+        Default 0. Not with ``epsilon_hat`` or the raw AMSGrad (neither is optax's).
     amsgrad_on : {'raw', 'corrected'}
         ``'raw'`` (PyTorch, Keras, TF kernel): :math:`v^{\max}_t = \max(v^{\max}_{t-1}, v_t)`, then
         bias-corrected. ``'corrected'`` (optax ``amsgrad``): the maximum of :math:`\hat v_t`, so one
@@ -161,7 +259,9 @@ def adam(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8, 
     ----------
     D. P. Kingma & J. Ba (2015). Adam: A Method for Stochastic Optimization. *ICLR*,
     arXiv:1412.6980, Algorithm 1. S. J. Reddi, S. Kale, S. Kumar (2018). On the Convergence of
-    Adam and Beyond. *ICLR*.
+    Adam and Beyond. *ICLR*. PyTorch ``torch/optim/adam.py``; TF
+    ``tensorflow/core/kernels/training_ops.cc`` (``ApplyAdam``); optax ``optax/_src/transform.py``
+    (``scale_by_adam``, ``scale_by_amsgrad``).
 
     >>> opt = adam(lr=0.1)
     >>> theta, state, tr = opt.step(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
@@ -173,9 +273,5 @@ def adam(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8, 
     hp = dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, amsgrad=amsgrad, weight_decay=weight_decay,
               decoupled_weight_decay=decoupled_weight_decay, epsilon_hat=epsilon_hat, eps_root=eps_root,
               amsgrad_on=amsgrad_on)
-    return Optimizer(
-        "adam", hp,
-        equations(amsgrad, weight_decay, decoupled_weight_decay, epsilon_hat, eps_root, amsgrad_on),
-        lambda theta: init(theta, amsgrad), update,
-        flags=("amsgrad", "decoupled_weight_decay", "epsilon_hat", "amsgrad_on"),
-    )
+    return Optimizer("adam", hp, pick_update(amsgrad, epsilon_hat, eps_root, amsgrad_on),
+                     lambda theta: init(theta, amsgrad))

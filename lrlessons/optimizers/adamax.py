@@ -1,4 +1,8 @@
-r"""Adamax (Kingma & Ba 2015, §7.1): Adam with the infinity norm in place of the second moment."""
+r"""Adamax (Kingma & Ba 2015, §7.1): Adam with the infinity norm in place of the second moment.
+
+The canonical :func:`update` keeps ε inside the maximum (PyTorch ``Adamax``, optax ``adamax``;
+the paper has no ε); :func:`update_eps_outside` adds it to the maximum (Keras ``Adamax``).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, suggest_keywords
-from .base import (Optimizer, accepts_schedules, check_moments, is_active, power, trace,
-                         weight_decay_lines, weight_decay_step, zeros_like_float)
+from .base import Optimizer, Update, accepts_schedules, check_moments, trace_of, zeros_like_float
 
-__all__ = ["adamax", "update", "init", "equations", "State"]
+__all__ = ["adamax", "update", "update_eps_outside", "init", "State", "EQUATIONS"]
 
 
 class State(NamedTuple):
@@ -21,41 +24,46 @@ class State(NamedTuple):
     u: np.ndarray
 
 
-def equations(weight_decay: Any = 0.0, decoupled_weight_decay: bool = False, eps_in_max: bool = True) -> tuple:
-    """The (trace field, LaTeX) lines of the update, in order, for these options."""
-    d = " + d_t" if is_active(weight_decay) and decoupled_weight_decay else ""
-    if eps_in_max:
-        u, den = r"u_t = \max(\beta_2 u_{t-1},\ |g_t| + \epsilon)", "u_t"
-    else:
-        u, den = r"u_t = \max(\beta_2 u_{t-1},\ |g_t|)", r"(u_t + \epsilon)"
-    return (
-        *weight_decay_lines(weight_decay, decoupled_weight_decay),
-        ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
-        ("u", u),
-        ("m_hat", r"\hat m_t = m_t / (1-\beta_1^t)"),
-        ("delta", rf"\Delta\theta_t = -\alpha_t\, \hat m_t / {den}" + d),
-    )
+# -- Kingma & Ba Algorithm 2, ε inside the maximum (PyTorch, optax) ----------------------------
+EQUATIONS = (
+    ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+    ("u", r"u_t = \max(\beta_2 u_{t-1},\ |g_t| + \epsilon)"),
+    ("m_hat", r"\hat m_t = m_t / (1-\beta_1^t)"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, \hat m_t / u_t"),
+)
+Trace = trace_of(EQUATIONS)
+
+
+def update(theta, grad, state, lr, beta1, beta2, eps):
+    t = state.count + 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    u = np.maximum(beta2 * state.u, np.abs(grad) + eps)  # u_t = max(β₂ u_{t-1}, |g_t| + ε)
+    m_hat = m / (1 - beta1**t)                           # m̂_t = m_t / (1-β₁ᵗ)
+    delta = -lr * m_hat / u                              # Δθ_t = -α m̂_t / u_t
+    return theta + delta, State(t, m, u), Trace(m, u, m_hat, delta)
+
+
+# -- Keras: ε added to the maximum ------------------------------------------------------------------
+EPS_OUTSIDE = (
+    ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+    ("u", r"u_t = \max(\beta_2 u_{t-1},\ |g_t|)"),
+    ("m_hat", r"\hat m_t = m_t / (1-\beta_1^t)"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, \hat m_t / (u_t + \epsilon)"),
+)
+
+
+def update_eps_outside(theta, grad, state, lr, beta1, beta2, eps):
+    t = state.count + 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    u = np.maximum(beta2 * state.u, np.abs(grad))        # u_t = max(β₂ u_{t-1}, |g_t|)
+    m_hat = m / (1 - beta1**t)                           # m̂_t = m_t / (1-β₁ᵗ)
+    delta = -lr * m_hat / (u + eps)                      # Δθ_t = -α m̂_t / (u_t + ε)
+    return theta + delta, State(t, m, u), Trace(m, u, m_hat, delta)
 
 
 def init(theta: np.ndarray) -> State:
     zeros = zeros_like_float(theta)
     return State(count=0, m=zeros, u=zeros)
-
-
-def update(theta, grad, state, lr, beta1, beta2, eps, eps_in_max=True, weight_decay=0.0,
-           decoupled_weight_decay=False):
-    t = state.count + 1
-    g, d, wd = weight_decay_step(theta, grad, lr, weight_decay, decoupled_weight_decay)  # g_t ← g_t + λθ  or  d_t = -αλθ
-    m = beta1 * state.m + (1 - beta1) * g                # m_t = β₁ m_{t-1} + (1-β₁) g_t
-    if eps_in_max:
-        u = np.maximum(beta2 * state.u, np.abs(g) + eps)  # u_t = max(β₂ u_{t-1}, |g_t| + ε)
-    else:
-        u = np.maximum(beta2 * state.u, np.abs(g))       # u_t = max(β₂ u_{t-1}, |g_t|)
-    m_hat = m / (1 - power(beta1, t))                    # m̂_t = m_t / (1-β₁ᵗ)
-    delta = -lr * m_hat / (u if eps_in_max else u + eps)  # Δθ_t = -α m̂_t / u_t   (or / (u_t + ε))
-    if d is not None:
-        delta = delta + d                                # (+ d_t)
-    return theta + delta, State(t, m, u), trace(**wd, m=m, u=u, m_hat=m_hat, delta=delta)
 
 
 @suggest_keywords
@@ -76,8 +84,10 @@ def adamax(lr: Any = 2e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8
     ----------
     lr : float, (B,) array or schedule, in [0, inf)
         :math:`\alpha`. Default 2e-3 (PyTorch, the paper); Keras 1e-3.
-    beta1, beta2 : float or (B,) array in [0, 1)
-        Defaults 0.9, 0.999.
+    beta1 : float, (B,) array or schedule, in [0, 1)
+        Default 0.9.
+    beta2 : float or (B,) array in [0, 1)
+        Default 0.999.
     eps : float or (B,) array in (0, inf)
         Default 1e-8 (PyTorch, optax); Keras 1e-7. The paper has none.
     weight_decay : float or (B,) array in [0, inf)
@@ -92,7 +102,8 @@ def adamax(lr: Any = 2e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8
     References
     ----------
     D. P. Kingma & J. Ba (2015). Adam: A Method for Stochastic Optimization. *ICLR*,
-    arXiv:1412.6980, §7.1, Algorithm 2.
+    arXiv:1412.6980, §7.1, Algorithm 2. PyTorch ``torch/optim/adamax.py``; Keras
+    ``keras/src/optimizers/adamax.py``.
 
     >>> opt = adamax(lr=0.1)
     >>> theta, state, tr = opt.step(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
@@ -105,5 +116,5 @@ def adamax(lr: Any = 2e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8
     check_bool(owner, "eps_in_max", eps_in_max)
     hp = dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
               decoupled_weight_decay=decoupled_weight_decay, eps_in_max=eps_in_max)
-    return Optimizer(owner, hp, equations(weight_decay, decoupled_weight_decay, eps_in_max), init, update,
-                     flags=("decoupled_weight_decay", "eps_in_max"))
+    chosen = Update.of(update, EQUATIONS) if eps_in_max else Update.of(update_eps_outside, EPS_OUTSIDE)
+    return Optimizer(owner, hp, chosen, init)

@@ -1,7 +1,9 @@
 r"""AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay :math:`d_t = -\alpha_t\lambda\theta_{t-1}`.
 
-The update is :func:`lrlessons.optimizers.adam.update` with ``decoupled_weight_decay=True``:
-the decay is added to the step instead of entering the moments as an L2 gradient.
+The update is Adam's (:func:`lrlessons.optimizers.adam.update` or the variant its options
+pick) with the weight decay the :class:`~lrlessons.optimizers.base.Optimizer` adds around
+every update, in its decoupled form: the decay is added to the step instead of entering the
+moments as an L2 gradient.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from typing import Any
 
 from .._checks import suggest_keywords
 from .base import Optimizer, accepts_schedules
-from .adam import check_adam_options, equations, init, update
+from .adam import check_adam_options, init, pick_update
 
-__all__ = ["adamw", "update", "init", "equations"]
+__all__ = ["adamw"]
 
 
 @suggest_keywords
@@ -34,8 +36,10 @@ def adamw(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8,
     ----------
     lr : float, (B,) array or schedule, in [0, inf)
         :math:`\alpha`. Default 1e-3.
-    beta1, beta2 : float or (B,) array in [0, 1)
-        Defaults 0.9, 0.999.
+    beta1 : float, (B,) array or schedule, in [0, 1)
+        Default 0.9.
+    beta2 : float or (B,) array in [0, 1)
+        Default 0.999.
     eps : float or (B,) array in (0, inf)
         Default 1e-8 (PyTorch, optax); Keras 1e-7.
     weight_decay : float or (B,) array in [0, inf)
@@ -54,7 +58,7 @@ def adamw(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8,
     References
     ----------
     I. Loshchilov & F. Hutter (2019). Decoupled Weight Decay Regularization. *ICLR*,
-    arXiv:1711.05101, Algorithm 2.
+    arXiv:1711.05101, Algorithm 2. PyTorch ``torch/optim/adamw.py``.
 
     >>> import numpy as np
     >>> opt = adamw(lr=0.1, weight_decay=0.5)
@@ -65,9 +69,5 @@ def adamw(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8,
     check_adam_options("adamw", lr, beta1, beta2, eps, amsgrad, weight_decay, True, epsilon_hat, eps_root, amsgrad_on)
     hp = dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
               decoupled_weight_decay=True, epsilon_hat=epsilon_hat, eps_root=eps_root, amsgrad_on=amsgrad_on)
-    return Optimizer(
-        "adamw", hp,
-        equations(amsgrad, weight_decay, True, epsilon_hat, eps_root, amsgrad_on),
-        lambda theta: init(theta, amsgrad), update,
-        flags=("amsgrad", "decoupled_weight_decay", "epsilon_hat", "amsgrad_on"),
-    )
+    return Optimizer("adamw", hp, pick_update(amsgrad, epsilon_hat, eps_root, amsgrad_on),
+                     lambda theta: init(theta, amsgrad))

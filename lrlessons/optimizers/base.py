@@ -1,100 +1,156 @@
-"""The one shared container of every optimizer: it binds hyperparameters and resolves lr.
+r"""The one shared container of every optimizer, and weight decay, applied in one place.
 
-Each optimizer lives in its own module as a plain ``update`` function written line by line
-like its equations, plus a factory that validates and binds. The factory returns an
-:class:`Optimizer`, the only glue: it looks up the learning rate (a number, a ``(B,)`` array
-or a schedule evaluated at ``state.count``), checks shapes, pads ``(B,)`` hyperparameters to
-``(B, 1, ..., 1)`` and calls ``update``. Nothing here knows any optimizer's math.
+Each optimizer lives in its own module: its ``State``, its canonical ``update`` written line
+by line like the paper's algorithm box with its ``EQUATIONS`` beside it, each framework
+variant as another small function with its own equations, and a factory that validates the
+arguments and picks one. The factory returns an :class:`Optimizer`, the only glue: it binds
+the hyperparameters, adds weight decay (L2 or decoupled) around the chosen update, resolves
+the learning rate (a number, a ``(B,)`` array or a schedule evaluated at ``state.count``),
+pads ``(B,)`` hyperparameters to ``(B, 1, ..., 1)`` and calls the update. Nothing here knows
+any optimizer's math.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import math
 import re
-import weakref
 from collections import namedtuple
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 import numpy as np
 
 from .._batch import float_dtype, per_run
 from .._checks import check_finite, check_interval
+from . import _cache
 
 __all__ = [
     "Optimizer",
+    "Update",
     "trace",
+    "trace_type",
+    "trace_of",
     "zeros_like_float",
     "full_like_float",
     "is_active",
-    "weight_decay_lines",
-    "weight_decay_step",
+    "check_moments",
+    "accepts_schedules",
     "framework_optimizer",
-    "power",
+    "l2_gradient",
+    "decoupled_decay",
+    "SCHEDULABLE",
 ]
 
 # Hyperparameters that may also be schedules, like ``lr`` (PyTorch's ``cycle_momentum`` sets
 # them every step), with the interval their value must lie in at every update.
 SCHEDULABLE = {"momentum": (0, 1, "left"), "beta1": (0, 1, "left")}
 
-# Trailing sizes up to this are padded to theta's full shape (see ``Optimizer._pad``).
-_FULL_SHAPE_MAX = 16
-
 
 @functools.lru_cache(maxsize=None)
-def _trace_type(names: tuple[str, ...]) -> type:
+def trace_type(names: tuple[str, ...]) -> type:
+    """The ``Trace`` named tuple type with these fields (one type per field list)."""
     return namedtuple("Trace", names)
+
+
+def trace_of(equations: tuple) -> type:
+    """The ``Trace`` type of an update: one field per line of its ``EQUATIONS``, in order.
+
+    >>> trace_of((("m", "m_t = ..."), ("delta", "d_t = ...")))._fields
+    ('m', 'delta')
+    """
+    return trace_type(tuple(field for field, _ in equations))
 
 
 def trace(**fields: Any) -> tuple:
     """A ``Trace`` named tuple of the intermediates of one update, in the order given.
 
-    The order must be the order of the optimizer's ``equations`` (a test checks it).
-
     >>> trace(m=1.0, delta=-0.1)
     Trace(m=1.0, delta=-0.1)
     """
-    return _trace_type(tuple(fields))._make(fields.values())
+    return trace_type(tuple(fields))._make(fields.values())
 
 
-# id(padded hyperparameter) -> (weak reference, distinct values, index): see ``power``.
-_DISTINCT: dict[int, tuple] = {}
+class Update(NamedTuple):
+    """An update as an :class:`Optimizer` runs it, with what it shows.
 
-
-def _remember_distinct(h: np.ndarray) -> None:
-    """Let :func:`power` work on the distinct values of ``h`` when they repeat (grids do)."""
-    if h.size < 64 or (np.signbit(h) & (h == 0)).any():     # small; or -0.0 (np.unique merges it with 0.0)
-        return
-    values, index = np.unique(h, return_inverse=True)
-    if 2 * values.size > h.size:
-        return
-    key = id(h)
-    _DISTINCT[key] = (weakref.ref(h), values, index.reshape(h.shape))
-    weakref.finalize(h, _DISTINCT.pop, key, None)
-
-
-def power(base: Any, t: Any) -> Any:
-    r"""``base ** t``: a hyperparameter's power such as :math:`\beta_1^t`, the same numbers bit for bit.
-
-    A batched hyperparameter of a grid repeats each value many times (a 100 x 100
-    ``(lr, beta1)`` grid has 100 distinct ``beta1`` in 10,000 runs) and ``pow`` costs ~50 ns
-    per element, so for the padded hyperparameters an :class:`Optimizer` passes to ``update``
-    the power is computed once per distinct value and then gathered. Anything else is just
-    ``base ** t``.
-
-    >>> print(power(0.9, 2))
-    0.81
+    ``fn(theta, grad, state, lr, **hyperparameters) -> (theta, state, trace)`` takes the
+    hyperparameters named in ``names``; ``equations`` pairs each field of the trace with its
+    LaTeX, in order; ``parts`` are the textbook functions that run (:attr:`Optimizer.source`
+    prints them).
     """
-    if type(base) is not np.ndarray:
-        return base ** t
-    entry = _DISTINCT.get(id(base))
-    if entry is None or entry[0]() is not base:
-        return base ** t
-    return np.take(entry[1] ** t, entry[2])
+
+    fn: Callable
+    equations: tuple
+    names: tuple
+    parts: tuple
+
+    @classmethod
+    def of(cls, fn: Callable, equations: tuple) -> "Update":
+        """A textbook ``update(theta, grad, state, lr, <hyperparameters>)`` with its ``EQUATIONS``."""
+        return cls(fn, tuple(equations), _cache.hyperparameter_names(fn), (fn,))
 
 
+# ---------------------------------------------------------------------------------------
+# Weight decay: every optimizer takes ``weight_decay``; the Optimizer applies it around the
+# chosen update, so no update repeats it.
+# ---------------------------------------------------------------------------------------
+L2 = ("g", r"g_t \leftarrow g_t + \lambda\, \theta_{t-1}")
+DECOUPLED = ("decay", r"d_t = -\alpha_t\, \lambda\, \theta_{t-1}")
+
+
+def l2_gradient(theta, grad, weight_decay):
+    r"""L2 regularization (PyTorch's ``weight_decay``): the gradient of :math:`\tfrac\lambda2\|\theta\|^2` joins :math:`g_t`.
+
+    It then enters every moment of the update, so an adaptive method rescales it too.
+    """
+    return grad + weight_decay * theta                   # g_t ← g_t + λ θ_{t-1}
+
+
+def decoupled_decay(theta, lr, weight_decay):
+    r"""Decoupled weight decay (Loshchilov & Hutter 2019), added to the step: :math:`\Delta\theta_t \mathrel{+}= d_t`.
+
+    PyTorch ``AdamW``, Keras ``weight_decay``, optax ``adamw``: it bypasses the moments.
+    """
+    return -lr * weight_decay * theta                    # d_t = -α_t λ θ_{t-1}
+
+
+def _with_weight_decay(update: Update, decoupled: bool) -> Update:
+    """``update`` with weight decay before it: one more equation line and trace field."""
+    fields = tuple(f for f, _ in update.equations)
+    if fields[-1] != "delta":
+        raise ValueError(f"The last equation of an update must be its step 'delta'. Got {fields!r}.")
+    inner = update.fn
+    if decoupled:
+        traced = trace_type(("decay", *fields))
+        last, tex = update.equations[-1]
+        equations = (DECOUPLED, *update.equations[:-1], (last, tex + " + d_t"))
+
+        def fn(theta, grad, state, lr, weight_decay, **hp):
+            d = decoupled_decay(theta, lr, weight_decay)
+            _, state, tr = inner(theta, grad, state, lr, **hp)
+            delta = tr.delta + d
+            return theta + delta, state, traced(d, *tr[:-1], delta)
+
+        part = decoupled_decay
+    else:
+        traced = trace_type(("g", *fields))
+        equations = (L2, *update.equations)
+
+        def fn(theta, grad, state, lr, weight_decay, **hp):
+            g = l2_gradient(theta, grad, weight_decay)
+            theta, state, tr = inner(theta, g, state, lr, **hp)
+            return theta, state, traced(g, *tr)
+
+        part = l2_gradient
+    return Update(fn, equations, ("weight_decay", *update.names), (part, *update.parts))
+
+
+# ---------------------------------------------------------------------------------------
+# Helpers the optimizer modules share
+# ---------------------------------------------------------------------------------------
 def zeros_like_float(theta: Any) -> np.ndarray:
     """Zeros shaped like ``theta`` in its float dtype (ints -> float64, float32 stays float32)."""
     theta = np.asarray(theta)
@@ -112,46 +168,11 @@ def full_like_float(theta: Any, value: Any) -> np.ndarray:
 def is_active(value: Any) -> bool:
     """True when a numeric option is switched on for some run (``weight_decay != 0`` somewhere).
 
-    Factories and ``update`` functions use the same test, so the equations a factory lists and
-    the trace fields its update returns always agree.
+    Factories pick an update with it, so an option that is 0 in every run adds no line.
     """
-    if value is None:
-        return False
-    if type(value) is float or type(value) is int:      # fast path (Optimizer.apply passes floats)
-        return value != 0
-    if type(value) is np.ndarray:                        # (float32 scalars arrive as 0-d arrays)
-        return bool(value.any())
-    return bool(np.any(value))
-
-
-def weight_decay_lines(weight_decay: Any, decoupled: bool) -> tuple:
-    """The equation line weight decay adds in front of an update (none when ``weight_decay == 0``)."""
-    if not is_active(weight_decay):
-        return ()
-    if decoupled:
-        return (("decay", r"d_t = -\alpha\, \lambda\, \theta_{t-1}"),)
-    return (("g", r"g_t \leftarrow g_t + \lambda\, \theta_{t-1}"),)
-
-
-def weight_decay_step(theta, grad, lr, weight_decay, decoupled):
-    r"""Weight decay, before an update: ``(g, d, fields)``.
-
-    L2 (PyTorch's ``weight_decay``): the gradient becomes :math:`g_t + \lambda\theta_{t-1}` and
-    ``d`` is ``None``. Decoupled (PyTorch ``AdamW``/``decoupled_weight_decay``, Keras
-    ``weight_decay`` on every optimizer, optax ``adamw``): the gradient is unchanged and
-    :math:`d_t = -\alpha\lambda\theta_{t-1}` is added to the step. ``fields`` holds the trace
-    entry (``{"g": ...}`` or ``{"decay": ...}``, empty when ``weight_decay == 0``).
-    """
-    if not is_active(weight_decay):
-        return grad, None, {}
-    if decoupled:
-        d = -lr * weight_decay * theta                   # d_t = -α λ θ_{t-1}
-        return grad, d, {"decay": d}
-    g = grad + weight_decay * theta                      # g_t ← g_t + λ θ_{t-1}
-    return g, None, {"g": g}
-
-
-_PARAM_RE = re.compile(r"The '([A-Za-z_0-9]+)' parameter of ([A-Za-z_0-9.]+)")
+    if value is None or callable(value):
+        return value is not None
+    return bool(np.any(np.asarray(value) != 0))
 
 
 def check_moments(owner: str, lr: Any, beta1: Any, beta2: Any, eps: Any, weight_decay: Any) -> None:
@@ -168,7 +189,7 @@ def accepts_schedules(factory: Callable) -> Callable:
     """Let a core factory take a schedule for ``momentum`` / ``beta1`` (``SCHEDULABLE``), as for ``lr``.
 
     The factory validates and builds with the schedule's value at step 0 (which picks the
-    equations); the returned :class:`Optimizer` binds the schedule itself and evaluates it at
+    update); the returned :class:`Optimizer` binds the schedule itself and evaluates it at
     ``state.count`` on every update, validating each value (PyTorch's ``OneCycleLR`` and
     ``CyclicLR`` cycle momentum this way: ``pytorch.OneCycleLR(...).momentum``).
     """
@@ -184,10 +205,12 @@ def accepts_schedules(factory: Callable) -> Callable:
             first = np.asarray(f(0), dtype=np.float64)
             bound.arguments[k] = first.item() if first.ndim == 0 else first
         opt = factory(*bound.args, **bound.kwargs)
-        hyperparameters = {k: scheduled.get(k, v) for k, v in opt.hyperparameters.items()}
-        return Optimizer(opt.name, hyperparameters, opt.equations, opt._init, opt.update, opt.flags)
+        return replace(opt, hyperparameters={k: scheduled.get(k, v) for k, v in opt.hyperparameters.items()})
 
     return wrapper
+
+
+_PARAM_RE = re.compile(r"The '([A-Za-z_0-9]+)' parameter of ([A-Za-z_0-9.]+)")
 
 
 def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, str] | None = None, **kwargs) -> "Optimizer":
@@ -204,71 +227,79 @@ def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, st
     except (ValueError, TypeError) as err:
         msg = _PARAM_RE.sub(lambda m: f"The {rename.get(m.group(1), m.group(1))!r} parameter of {display}", str(err))
         raise type(err)(msg) from None
-    return Optimizer(display, opt.hyperparameters, opt.equations, opt._init, opt.update, opt.flags)
+    return replace(opt, name=display)
 
 
+def _at_step(err: Exception, state: Any) -> Exception:
+    """``err`` with the update's step appended: ``... Got 1.02 instead (at step 2).``"""
+    msg = str(err)
+    msg = (msg[:-1] if msg.endswith(".") else msg) + f" (at step {int(np.max(state.count))})."
+    return type(err)(msg)
+
+
+def _numeric(value: Any) -> bool:
+    return not (value is None or callable(value) or isinstance(value, (bool, np.bool_, str)))
+
+
+# ---------------------------------------------------------------------------------------
+# The Optimizer
+# ---------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False, repr=False)
 class Optimizer:
-    """An immutable optimizer: a name, bound hyperparameters, equations and two functions.
+    """An immutable optimizer: a name, bound hyperparameters, an update and its state's ``init``.
+
+    Made by the factories (``optimizers.adam(...)``); ``init``, ``step``, ``equations``,
+    ``hyperparameters``, ``source`` and ``name`` are the whole interface.
 
     Attributes
     ----------
     name : str
-        The factory's name, e.g. ``"adam"``.
+        The factory's name, e.g. ``"adam"`` (``"pytorch.Adam"`` for a framework's).
     hyperparameters : Mapping
         Read-only view of the bound values. ``lr`` may be a schedule, and so may the names in
         ``SCHEDULABLE`` (``momentum``, ``beta1``): each is called with ``state.count`` (the
-        update about to happen), its value checked against its interval (a ``ValueError``
-        names the step), then padded like any value.
+        update about to happen) and its value checked (a ``ValueError`` names the step).
     equations : tuple of (str, str)
-        Ordered ``(trace field, LaTeX)`` pairs, one per line of the update, for the options
-        this optimizer was built with.
-    update : callable
-        The module's ``update(theta, grad, state, lr, **hyperparameters)`` function; what
-        ``show_source`` displays.
+        Ordered ``(trace field, LaTeX)`` pairs, one per traced line of the update that runs,
+        weight decay included.
+    source : str
+        The source of the functions that run for these options (what the lessons print).
     """
 
     name: str
     hyperparameters: Mapping[str, Any]
-    equations: tuple
+    _update: Update
     _init: Callable
-    update: Callable
-    flags: tuple = ()
 
     def __post_init__(self):
-        object.__setattr__(self, "hyperparameters", MappingProxyType(dict(self.hyperparameters)))
-        object.__setattr__(self, "equations", tuple(tuple(e) for e in self.equations))
-        static, numeric, scheduled = {}, {}, {}
-        for k, v in self.hyperparameters.items():
-            if k == "lr":
-                continue
-            if k in SCHEDULABLE and callable(v) and k not in self.flags:
+        hp = MappingProxyType(dict(self.hyperparameters))
+        object.__setattr__(self, "hyperparameters", hp)
+        run = self._update
+        if is_active(hp.get("weight_decay")):
+            run = _with_weight_decay(run, bool(hp.get("decoupled_weight_decay", False)))
+        object.__setattr__(self, "_run", run)
+        scheduled = []
+        for k in run.names:
+            if k in SCHEDULABLE and callable(hp[k]):
                 lo, hi, closed = SCHEDULABLE[k]
-                if k == "momentum" and self.hyperparameters.get("nesterov") is True:
+                if k == "momentum" and hp.get("nesterov") is True:
                     closed = "neither"                         # Nesterov needs momentum > 0
-                scheduled[k] = (v, lo, hi, closed)
-            elif k in self.flags or isinstance(v, (bool, np.bool_, str)) or v is None or callable(v):
-                static[k] = v
-            else:
-                numeric[k] = v
-        object.__setattr__(self, "_static", static)
-        object.__setattr__(self, "_numeric", numeric)
-        object.__setattr__(self, "_scheduled", tuple(scheduled.items()))
-        object.__setattr__(self, "_padded", {})
-        object.__setattr__(self, "_shapes", tuple((k, np.shape(v)) for k, v in numeric.items() if np.ndim(v)))
+                scheduled.append((k, hp[k], lo, hi, closed))
+        object.__setattr__(self, "_scheduled", tuple(scheduled))
+
+    @property
+    def equations(self) -> tuple:
+        """Ordered ``(trace field, LaTeX)`` pairs, one per traced line of the update that runs."""
+        return self._run.equations
 
     @property
     def source(self) -> str:
-        """The source code of the ``update`` function that runs (what the lessons display)."""
-        return inspect.getsource(self.update)
+        """The source code of the functions that run for these options (what the lessons print)."""
+        return "\n\n".join(inspect.getsource(part).rstrip("\n") for part in self._run.parts) + "\n"
 
-    # -- public API ---------------------------------------------------------------------
     def init(self, theta: Any):
         """The initial state for parameters ``theta`` (shape ``(...)`` or ``(B, ...)``)."""
-        theta = np.asarray(theta)
-        if not (np.issubdtype(theta.dtype, np.number) and not np.issubdtype(theta.dtype, np.complexfloating)):
-            raise TypeError(f"The 'theta' argument of {self.name}.init must be a real array. Got dtype {theta.dtype} instead.")
-        return self._init(theta.astype(float_dtype(theta), copy=False))
+        return self._init(self._params(theta, "init"))
 
     def step(self, theta: Any, grad: Any, state: Any, lr: Any = None):
         """One update: ``(theta, grad, state) -> (new_theta, new_state, trace)``. Pure.
@@ -276,24 +307,41 @@ class Optimizer:
         ``lr=None`` uses the bound learning rate; a schedule is called with ``state.count``
         (updates already applied), so the first update uses ``schedule(0)``. An explicit
         ``lr`` (number, ``(B,)`` array or schedule) replaces the bound one for this call.
+        Shapes are validated once per (theta shape and dtype, grad shape and dtype, state
+        structure); the learning rate's value and a finite gradient are checked every step.
         """
+        if type(theta) is not np.ndarray or theta.dtype.kind != "f":
+            theta = self._params(theta, "step")
+        if type(grad) is not np.ndarray:
+            grad = np.asarray(grad)
+        key = (theta.shape, theta.dtype, grad.shape, grad.dtype,
+               tuple([None if b is None else b.shape for b in state[1:]]))
+        call = _cache.lookup(self, key)
+        if call is None:
+            call = _cache.remember(self, key, self._prepare(theta, grad, state))
+        kwargs, bound, padded = call
+        if not math.isfinite(grad.sum()):                      # (one pass; the exact check if not)
+            check_finite(f"{self.name}.step", "grad", grad)
+        if lr is None or lr is bound:
+            lr = bound
+        if lr is bound and padded is not None:
+            lr = padded
+        else:
+            lr = self._rate(theta, state, lr(state.count) if callable(lr) else lr)
+        if self._scheduled:                                    # resolved every update, never cached
+            kwargs = {**kwargs, **self._resolve_scheduled(theta, state)}
+        return self._run.fn(theta, grad, state, lr, **kwargs)
+
+    # -- the work behind step -------------------------------------------------------------
+    def _params(self, theta: Any, method: str) -> np.ndarray:
         theta = np.asarray(theta)
-        if theta.dtype.kind != "f":
-            theta = theta.astype(float_dtype(theta))
-        grad = np.asarray(grad)
-        lr = self.resolve_lr(state, lr)
-        self.check(theta, grad, state, lr)
-        return self.apply(theta, grad, state, lr)
+        if not (np.issubdtype(theta.dtype, np.number) and not np.issubdtype(theta.dtype, np.complexfloating)):
+            raise TypeError(f"The 'theta' argument of {self.name}.{method} must be a real array. "
+                            f"Got dtype {theta.dtype} instead.")
+        return theta.astype(float_dtype(theta), copy=False)
 
-    def resolve_lr(self, state: Any, lr: Any = None) -> Any:
-        """The learning rate for the update about to happen (schedule evaluated at ``state.count``)."""
-        lr = self.hyperparameters["lr"] if lr is None else lr
-        if callable(lr):
-            lr = lr(state.count)
-        return lr
-
-    def check(self, theta: np.ndarray, grad: np.ndarray, state: Any, lr: Any) -> None:
-        """Validate one step's inputs: shapes, a finite gradient, ``lr >= 0`` and batch shapes."""
+    def _prepare(self, theta: np.ndarray, grad: np.ndarray, state: Any) -> tuple:
+        """Validate a new call signature once; pad the bound hyperparameters for it."""
         if grad.shape != theta.shape:
             raise ValueError(
                 f"The 'grad' argument of {self.name}.step must have the shape of theta {theta.shape}. "
@@ -305,41 +353,46 @@ class Optimizer:
                     f"The state buffer {field!r} of {self.name} has shape {buf.shape}, but theta has "
                     f"shape {theta.shape}. Was the state made by init() for other parameters?"
                 )
-        if not (grad.dtype.kind == "f" and np.isfinite(grad).all()):
-            check_finite(f"{self.name}.step", "grad", grad)
-        shapes = self._shapes
-        if not (type(lr) is float and lr >= 0):  # (fast path for the common case)
-            check_interval(self.name, "lr", lr, 0, None, "left")
-            shapes = (("lr", np.shape(lr)), *shapes)
-        if self._scheduled:
-            shapes = (*shapes, *((k, np.shape(v)) for k, v in self.resolve_scheduled(state).items()))
-        for name, shape in shapes:
-            if shape and shape != theta.shape[: len(shape)]:
-                raise ValueError(
-                    f"The {name!r} hyperparameter of {self.name} has shape {shape}, which must be the "
-                    f"leading (run) axes of theta's shape {theta.shape}: one value per run."
-                )
+        hp = self.hyperparameters
+        for name, value in hp.items():
+            if _numeric(value):
+                self._check_batch(theta, name, value)
+        scheduled = {k for k, *_ in self._scheduled}
+        kwargs = {k: _cache.pad(theta, hp[k], bound=True) for k in self._run.names if k not in scheduled}
+        bound = hp["lr"]
+        padded = None
+        if not callable(bound):
+            padded = _cache.pad(theta, self._rate(theta, state, bound), bound=True, grid=False)
+        return kwargs, bound, padded
 
-    def apply(self, theta: np.ndarray, grad: np.ndarray, state: Any, lr: Any):
-        """The update without validation (for hot loops that validated once): pads and calls ``update``."""
-        key = (theta.dtype, theta.shape)
-        hp = self._padded.get(key)
-        if hp is None:
-            hp = {k: self._pad(theta, v, True) for k, v in self._numeric.items()}
-            hp.update(self._static)
-            bound = self.hyperparameters["lr"]                 # the bound lr, padded once
-            hp = (hp, bound, None) if callable(bound) else (hp, bound, self._pad(theta, bound, True))
-            self._padded[key] = hp
-        hp, bound, padded_lr = hp
-        if lr is bound and padded_lr is not None:
-            lr = padded_lr
-        elif type(lr) is not float or theta.dtype != np.float64:
-            lr = self._pad(theta, lr)
-        if self._scheduled:                                    # resolved every update, never cached
-            hp = {**hp, **{k: self._pad(theta, v) for k, v in self.resolve_scheduled(state).items()}}
-        return self.update(theta, grad, state, lr, **hp)
+    def _check_batch(self, theta: np.ndarray, name: str, value: Any) -> None:
+        shape = np.shape(value)
+        if shape and shape != theta.shape[: len(shape)]:
+            raise ValueError(
+                f"The {name!r} hyperparameter of {self.name} has shape {shape}, which must be the "
+                f"leading (run) axes of theta's shape {theta.shape}: one value per run."
+            )
 
-    def resolve_scheduled(self, state: Any) -> dict:
+    def _rate(self, theta: np.ndarray, state: Any, lr: Any) -> Any:
+        """The learning rate for this update, checked (a finite number >= 0) and padded."""
+        if type(lr) is not float and isinstance(lr, (np.ndarray, np.floating)) and lr.dtype.kind == "f":
+            if lr.ndim == 0:
+                lr = float(lr)                                 # (a schedule's 0-d array)
+            elif lr.min() >= 0 and lr.max() < math.inf:        # NaN fails both
+                self._check_batch(theta, "lr", lr)
+                return _cache.pad(theta, lr)
+        if type(lr) is float and 0.0 <= lr < math.inf:        # NaN fails here
+            return lr if theta.dtype == np.float64 else per_run(theta, lr)
+        try:                                                   # anything else, and bad values:
+            check_interval(self.name, "lr", lr, 0, math.inf, "left")   # say which and when
+        except (ValueError, TypeError) as err:
+            raise _at_step(err, state) from None
+        if np.ndim(lr) == 0:
+            return float(lr) if theta.dtype == np.float64 else per_run(theta, lr)
+        self._check_batch(theta, "lr", lr)
+        return _cache.pad(theta, lr)
+
+    def _resolve_scheduled(self, theta: np.ndarray, state: Any) -> dict:
         """The scheduled hyperparameters (``momentum``, ``beta1``) at ``state.count``, each checked.
 
         Checked on use (a factory cannot check a schedule up front), with the factory's message
@@ -347,7 +400,7 @@ class Optimizer:
         instead (at step 17).``
         """
         out = {}
-        for k, (f, lo, hi, closed) in self._scheduled:
+        for k, f, lo, hi, closed in self._scheduled:
             v = f(state.count)
             if type(v) is np.ndarray and v.ndim == 0:
                 v = float(v)
@@ -355,36 +408,10 @@ class Optimizer:
                 try:
                     check_interval(self.name, k, v, lo, hi, closed)
                 except (ValueError, TypeError) as err:
-                    msg = str(err)
-                    msg = (msg[:-1] if msg.endswith(".") else msg) + f" (at step {int(np.max(state.count))})."
-                    raise type(err)(msg) from None
-            out[k] = v
+                    raise _at_step(err, state) from None
+                self._check_batch(theta, k, v)
+            out[k] = _cache.pad(theta, v)
         return out
-
-    @staticmethod
-    def _pad(theta: np.ndarray, value: Any, cached: bool = False) -> Any:
-        """A hyperparameter as ``update`` gets it (the values are unchanged, bit for bit).
-
-        A float64 scalar becomes a Python float (faster than a 0-d array). A ``(B,)`` value is
-        padded to ``(B, 1, ..., 1)``; when the trailing axes are small (``(B, 2)`` parameters of
-        a grid) it is spread to theta's full shape, since numpy is several times faster on
-        same-shape operands than on ``(B, 1)`` against ``(B, 2)``. A ``cached`` value (padded
-        once per Optimizer and theta shape) is a read-only copy whose distinct values are
-        remembered for :func:`power`.
-        """
-        if np.ndim(value) == 0:
-            if theta.dtype == np.float64:
-                return float(value)
-            return per_run(theta, value)
-        h = per_run(theta, value)
-        if theta.size <= _FULL_SHAPE_MAX * h.size and h.shape != theta.shape:
-            h = np.ascontiguousarray(np.broadcast_to(h, theta.shape))
-        elif cached:
-            h = h.copy()                                       # (never a view of the caller's array)
-        if cached:
-            h.setflags(write=False)
-            _remember_distinct(h)
-        return h
 
     def __repr__(self) -> str:
         def fmt(v):

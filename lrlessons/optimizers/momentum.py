@@ -1,4 +1,16 @@
-r"""Gradient descent with momentum: heavy ball (Polyak 1964) and Nesterov (1983, Sutskever 2013)."""
+r"""Gradient descent with momentum: heavy ball (Polyak 1964) and Nesterov (1983, Sutskever 2013).
+
+The canonical :func:`update` keeps a buffer of gradients and multiplies the step by the
+learning rate (PyTorch ``SGD``, TF1 ``MomentumOptimizer``, optax ``sgd``). The variants:
+
+* :func:`update_nesterov`: Nesterov's look-ahead in the form every framework uses;
+* :func:`update_velocity`, :func:`update_velocity_nesterov`: the learning rate inside the
+  buffer, a velocity of steps (Keras ``SGD``; Sutskever et al. 2013);
+* :func:`update_dampened`: PyTorch's ``dampening`` :math:`\tau`, whose first buffer is the
+  raw gradient; :func:`update_dampened_from_zero` starts the buffer at zero instead;
+  :func:`update_velocity_dampened` and :func:`update_velocity_dampened_from_zero` are the
+  same with the learning rate inside the buffer.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +19,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from .base import (Optimizer, accepts_schedules, is_active, trace, weight_decay_lines, weight_decay_step,
-                         zeros_like_float)
+from .base import Optimizer, Update, accepts_schedules, is_active, trace_of, zeros_like_float
 
-__all__ = ["momentum", "update", "init", "equations", "State"]
+__all__ = ["momentum", "update", "update_nesterov", "update_velocity", "update_velocity_nesterov",
+           "update_dampened", "update_dampened_from_zero", "update_velocity_dampened",
+           "update_velocity_dampened_from_zero", "init", "State", "EQUATIONS"]
 
 
 class State(NamedTuple):
@@ -20,43 +33,129 @@ class State(NamedTuple):
     b: np.ndarray
 
 
-def equations(dampening: Any = 0.0, nesterov: bool = False, weight_decay: Any = 0.0,
-              decoupled_weight_decay: bool = False, lr_in_buffer: bool = False, dampen_first: bool = False) -> tuple:
-    """The (trace field, LaTeX) lines of the update, in order, for these options."""
-    damp = r"(1-\tau)\, " if is_active(dampening) else ""
-    a = r"\alpha_t\, " if lr_in_buffer else ""
-    first = "" if dampen_first else rf"\quad (b_1 = {a}g_1)"
-    d = " + d_t" if is_active(weight_decay) and decoupled_weight_decay else ""
-    if lr_in_buffer:
-        step = r"-(\alpha_t\, g_t + \mu\, b_t)" if nesterov else r"-b_t"
-    else:
-        step = r"-\alpha_t\, (g_t + \mu\, b_t)" if nesterov else r"-\alpha_t\, b_t"
-    return (
-        *weight_decay_lines(weight_decay, decoupled_weight_decay),
-        ("b", rf"b_t = \mu\, b_{{t-1}} + {damp}{a}g_t" + first),
-        ("delta", rf"\Delta\theta_t = {step}" + d),
-    )
+# -- heavy ball: the buffer holds gradients, the learning rate multiplies the step --------------
+EQUATIONS = (
+    ("b", r"b_t = \mu\, b_{t-1} + g_t"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, b_t"),
+)
+Trace = trace_of(EQUATIONS)
+
+
+def update(theta, grad, state, lr, momentum):
+    b = momentum * state.b + grad                        # b_t = μ b_{t-1} + g_t
+    delta = -lr * b                                      # Δθ_t = -α_t b_t
+    return theta + delta, State(state.count + 1, b), Trace(b, delta)
+
+
+NESTEROV = (
+    ("b", r"b_t = \mu\, b_{t-1} + g_t"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, (g_t + \mu\, b_t)"),
+)
+
+
+def update_nesterov(theta, grad, state, lr, momentum):
+    b = momentum * state.b + grad                        # b_t = μ b_{t-1} + g_t
+    delta = -lr * (grad + momentum * b)                  # Δθ_t = -α_t (g_t + μ b_t)
+    return theta + delta, State(state.count + 1, b), Trace(b, delta)
+
+
+# -- velocity: the learning rate inside the buffer (Keras SGD, whose velocity is -b) -----------
+VELOCITY = (
+    ("b", r"b_t = \mu\, b_{t-1} + \alpha_t\, g_t"),
+    ("delta", r"\Delta\theta_t = -b_t"),
+)
+
+
+def update_velocity(theta, grad, state, lr, momentum):
+    b = momentum * state.b + lr * grad                   # b_t = μ b_{t-1} + α_t g_t
+    delta = -b                                           # Δθ_t = -b_t
+    return theta + delta, State(state.count + 1, b), Trace(b, delta)
+
+
+VELOCITY_NESTEROV = (
+    ("b", r"b_t = \mu\, b_{t-1} + \alpha_t\, g_t"),
+    ("delta", r"\Delta\theta_t = -(\alpha_t\, g_t + \mu\, b_t)"),
+)
+
+
+def update_velocity_nesterov(theta, grad, state, lr, momentum):
+    b = momentum * state.b + lr * grad                   # b_t = μ b_{t-1} + α_t g_t
+    delta = -(lr * grad + momentum * b)                  # Δθ_t = -(α_t g_t + μ b_t)
+    return theta + delta, State(state.count + 1, b), Trace(b, delta)
+
+
+# -- dampening (PyTorch): (1-τ) of the gradient enters the buffer ------------------------------
+DAMPENED = (
+    ("b", r"b_t = \mu\, b_{t-1} + (1-\tau)\, g_t \quad (b_1 = g_1)"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, b_t"),
+)
+
+
+def update_dampened(theta, grad, state, lr, momentum, dampening):
+    tau = dampening if state.count > 0 else 0.0          # PyTorch: the first buffer is g_1, undamped
+    b = momentum * state.b + (1 - tau) * grad            # b_t = μ b_{t-1} + (1-τ) g_t
+    delta = -lr * b                                      # Δθ_t = -α_t b_t
+    return theta + delta, State(state.count + 1, b), Trace(b, delta)
+
+
+DAMPENED_FROM_ZERO = (
+    ("b", r"b_t = \mu\, b_{t-1} + (1-\tau)\, g_t"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, b_t"),
+)
+
+
+def update_dampened_from_zero(theta, grad, state, lr, momentum, dampening):
+    b = momentum * state.b + (1 - dampening) * grad      # b_t = μ b_{t-1} + (1-τ) g_t
+    delta = -lr * b                                      # Δθ_t = -α_t b_t
+    return theta + delta, State(state.count + 1, b), Trace(b, delta)
+
+
+VELOCITY_DAMPENED = (
+    ("b", r"b_t = \mu\, b_{t-1} + (1-\tau)\, \alpha_t\, g_t \quad (b_1 = \alpha_1 g_1)"),
+    ("delta", r"\Delta\theta_t = -b_t"),
+)
+
+
+def update_velocity_dampened(theta, grad, state, lr, momentum, dampening):
+    tau = dampening if state.count > 0 else 0.0          # the first buffer is α_1 g_1, undamped
+    b = momentum * state.b + (1 - tau) * (lr * grad)     # b_t = μ b_{t-1} + (1-τ) α_t g_t
+    delta = -b                                           # Δθ_t = -b_t
+    return theta + delta, State(state.count + 1, b), Trace(b, delta)
+
+
+VELOCITY_DAMPENED_FROM_ZERO = (
+    ("b", r"b_t = \mu\, b_{t-1} + (1-\tau)\, \alpha_t\, g_t"),
+    ("delta", r"\Delta\theta_t = -b_t"),
+)
+
+
+def update_velocity_dampened_from_zero(theta, grad, state, lr, momentum, dampening):
+    b = momentum * state.b + (1 - dampening) * (lr * grad)  # b_t = μ b_{t-1} + (1-τ) α_t g_t
+    delta = -b                                           # Δθ_t = -b_t
+    return theta + delta, State(state.count + 1, b), Trace(b, delta)
 
 
 def init(theta: np.ndarray) -> State:
     return State(count=0, b=zeros_like_float(theta))
 
 
-def update(theta, grad, state, lr, momentum, dampening, nesterov, weight_decay=0.0,
-           decoupled_weight_decay=False, lr_in_buffer=False, dampen_first=False):
-    g, d, wd = weight_decay_step(theta, grad, lr, weight_decay, decoupled_weight_decay)  # g_t ← g_t + λθ  or  d_t = -αλθ
-    x = lr * g if lr_in_buffer else g                    # what enters the buffer: α_t g_t or g_t
-    if state.count == 0 and not dampen_first:
-        b = x                                            # b_1 = g_1 (PyTorch: no dampening at step 1)
-    else:
-        b = momentum * state.b + (1 - dampening) * x     # b_t = μ b_{t-1} + (1-τ) g_t
+def pick_update(nesterov: bool, lr_in_buffer: bool, dampened: bool, dampen_first: bool) -> Update:
+    """The update for these options (``dampened``: some run has ``dampening > 0``)."""
+    if dampened:                                         # (nesterov is refused with dampening)
+        if lr_in_buffer:
+            if dampen_first:
+                return Update.of(update_velocity_dampened_from_zero, VELOCITY_DAMPENED_FROM_ZERO)
+            return Update.of(update_velocity_dampened, VELOCITY_DAMPENED)
+        if dampen_first:
+            return Update.of(update_dampened_from_zero, DAMPENED_FROM_ZERO)
+        return Update.of(update_dampened, DAMPENED)
     if lr_in_buffer:
-        delta = -(x + momentum * b) if nesterov else -b  # Δθ_t = -(α_t g_t + μ b_t)  or  -b_t
-    else:
-        delta = -lr * (g + momentum * b) if nesterov else -lr * b  # Δθ_t = -α_t (g_t + μ b_t)  or  -α_t b_t
-    if d is not None:
-        delta = delta + d                                #        (+ d_t)
-    return theta + delta, State(state.count + 1, b), trace(**wd, b=b, delta=delta)
+        if nesterov:
+            return Update.of(update_velocity_nesterov, VELOCITY_NESTEROV)
+        return Update.of(update_velocity, VELOCITY)
+    if nesterov:
+        return Update.of(update_nesterov, NESTEROV)
+    return Update.of(update, EQUATIONS)
 
 
 @suggest_keywords
@@ -72,7 +171,7 @@ def momentum(lr: Any = 1e-3, momentum: Any = 0.9, nesterov: bool = False, dampen
     gradients and the learning rate multiplies the step:
 
     .. math::
-        b_t &= \mu\, b_{t-1} + (1-\tau)\, g_t \quad (b_1 = g_1) \\
+        b_t &= \mu\, b_{t-1} + g_t \\
         \Delta\theta_t &= -\alpha_t\, b_t \qquad\text{or, Nesterov,}\qquad
         \Delta\theta_t = -\alpha_t\, (g_t + \mu\, b_t)
 
@@ -87,13 +186,13 @@ def momentum(lr: Any = 1e-3, momentum: Any = 0.9, nesterov: bool = False, dampen
     ----------
     lr : float, (B,) array or schedule, in [0, inf)
         :math:`\alpha`. Default 1e-3 (PyTorch ``SGD``).
-    momentum : float or (B,) array in [0, 1)
+    momentum : float, (B,) array or schedule, in [0, 1)
         :math:`\mu`. Default 0.9 (PyTorch's 0 would be plain :func:`sgd`).
     nesterov : bool
         Nesterov momentum in the Sutskever et al. (2013) form every framework uses.
         Requires ``momentum > 0`` and ``dampening == 0`` (PyTorch's rule).
     dampening : float or (B,) array in [0, 1]
-        :math:`\tau` (PyTorch only). Default 0.
+        :math:`\tau` (PyTorch only): :math:`b_t = \mu b_{t-1} + (1-\tau) g_t`. Default 0.
     weight_decay : float or (B,) array in [0, inf)
         :math:`\lambda`. Default 0.
     decoupled_weight_decay : bool
@@ -114,7 +213,7 @@ def momentum(lr: Any = 1e-3, momentum: Any = 0.9, nesterov: bool = False, dampen
     *USSR Comput. Math. Math. Phys.* 4(5). Yu. Nesterov (1983). A method of solving a convex
     programming problem with convergence rate O(1/k²). *Soviet Math. Dokl.* 27.
     I. Sutskever, J. Martens, G. Dahl, G. Hinton (2013). On the importance of initialization and
-    momentum in deep learning. *ICML*.
+    momentum in deep learning. *ICML*. PyTorch ``torch/optim/sgd.py`` (dampening, first buffer).
 
     >>> opt = momentum(lr=0.1, momentum=0.9)
     >>> theta, state = np.array([1.0]), opt.init(np.array([1.0]))
@@ -141,9 +240,4 @@ def momentum(lr: Any = 1e-3, momentum: Any = 0.9, nesterov: bool = False, dampen
             )
     hp = dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov, weight_decay=weight_decay,
               decoupled_weight_decay=decoupled_weight_decay, lr_in_buffer=lr_in_buffer, dampen_first=dampen_first)
-    return Optimizer(
-        owner, hp,
-        equations(dampening, nesterov, weight_decay, decoupled_weight_decay, lr_in_buffer, dampen_first),
-        init, update,
-        flags=("nesterov", "decoupled_weight_decay", "lr_in_buffer", "dampen_first"),
-    )
+    return Optimizer(owner, hp, pick_update(nesterov, lr_in_buffer, is_active(dampening), dampen_first), init)

@@ -1,4 +1,12 @@
-r"""NAdam (Dozat 2016): Adam with a Nesterov look-ahead in the first moment."""
+r"""NAdam (Dozat 2016): Adam with a Nesterov look-ahead in the first moment.
+
+The canonical :func:`update` is Dozat's algorithm with its momentum schedule
+:math:`\mu_t = \beta_1 (1 - \tfrac12\, 0.96^{t\psi})` (PyTorch ``NAdam`` with
+:math:`\psi = 0.004`, Keras ``Nadam`` with :math:`\psi = 1`). The variants:
+:func:`update_constant_momentum` (optax ``nadam``, i.e. ``adam(nesterov=True)``:
+:math:`\mu_t = \beta_1`, with optax's :math:`\epsilon_{root}`) and :func:`update_eps_root`
+(Dozat's schedule with :math:`\epsilon_{root}`).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_choice, check_interval, suggest_keywords
-from .base import (Optimizer, accepts_schedules, check_moments, is_active, power, trace,
-                         weight_decay_lines, weight_decay_step, zeros_like_float)
+from .base import Optimizer, Update, accepts_schedules, check_moments, is_active, trace_of, zeros_like_float
 
-__all__ = ["nadam", "update", "init", "equations", "State"]
+__all__ = ["nadam", "update", "update_eps_root", "update_constant_momentum", "init", "State", "EQUATIONS"]
 
 
 class State(NamedTuple):
@@ -19,32 +26,79 @@ class State(NamedTuple):
     count: int
     m: np.ndarray
     v: np.ndarray
-    mu_product: np.ndarray | None
+    mu_product: np.ndarray | None = None
 
 
-def equations(momentum_schedule: str = "dozat", weight_decay: Any = 0.0, decoupled_weight_decay: bool = False,
-              eps_root: Any = 0.0) -> tuple:
-    """The (trace field, LaTeX) lines of the update, in order, for these options."""
-    lines = list(weight_decay_lines(weight_decay, decoupled_weight_decay))
-    if momentum_schedule == "dozat":
-        lines += [
-            ("mu", r"\mu_t = \beta_1 (1 - \tfrac12\, 0.96^{t\psi})"),
-            ("mu_next", r"\mu_{t+1} = \beta_1 (1 - \tfrac12\, 0.96^{(t+1)\psi})"),
-            ("mu_product", r"\Pi_t = \Pi_{t-1}\, \mu_t"),
-        ]
-        m_hat = r"\hat m_t = \mu_{t+1} m_t / (1 - \Pi_t \mu_{t+1}) + (1-\mu_t)\, g_t / (1 - \Pi_t)"
-    else:
-        m_hat = r"\hat m_t = \beta_1 m_t / (1 - \beta_1^{t+1}) + (1-\beta_1)\, g_t / (1 - \beta_1^t)"
-    v = r"\hat v_t + \epsilon_{root}" if is_active(eps_root) else r"\hat v_t"
-    d = " + d_t" if is_active(weight_decay) and decoupled_weight_decay else ""
-    lines += [
-        ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
-        ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
-        ("m_hat", m_hat),
-        ("v_hat", r"\hat v_t = v_t / (1-\beta_2^t)"),
-        ("delta", rf"\Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{{{v}}} + \epsilon)" + d),
-    ]
-    return tuple(lines)
+# -- Dozat's schedule (PyTorch, Keras) -------------------------------------------------------------
+EQUATIONS = (
+    ("mu", r"\mu_t = \beta_1 (1 - \tfrac12\, 0.96^{t\psi})"),
+    ("mu_next", r"\mu_{t+1} = \beta_1 (1 - \tfrac12\, 0.96^{(t+1)\psi})"),
+    ("mu_product", r"\Pi_t = \Pi_{t-1}\, \mu_t"),
+    ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+    ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
+    ("m_hat", r"\hat m_t = \mu_{t+1} m_t / (1 - \Pi_t \mu_{t+1}) + (1-\mu_t)\, g_t / (1 - \Pi_t)"),
+    ("v_hat", r"\hat v_t = v_t / (1-\beta_2^t)"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)"),
+)
+Trace = trace_of(EQUATIONS)
+
+
+def update(theta, grad, state, lr, beta1, beta2, eps, momentum_decay):
+    t = state.count + 1
+    mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))             # μ_t = β₁ (1 - ½ 0.96^{tψ})
+    mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))  # μ_{t+1} = β₁ (1 - ½ 0.96^{(t+1)ψ})
+    mu_product = state.mu_product * mu                   # Π_t = Π_{t-1} μ_t
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    # m̂_t = μ_{t+1} m_t / (1 - Π_t μ_{t+1}) + (1-μ_t) g_t / (1 - Π_t)
+    m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * grad / (1 - mu_product)
+    v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
+    delta = -lr * m_hat / (np.sqrt(v_hat) + eps)         # Δθ_t = -α m̂_t / (√v̂_t + ε)
+    return (theta + delta, State(t, m, v, mu_product),
+            Trace(mu, mu_next, mu_product, m, v, m_hat, v_hat, delta))
+
+
+EPS_ROOT = (
+    *EQUATIONS[:-1],
+    ("delta", r"\Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{\hat v_t + \epsilon_{root}} + \epsilon)"),
+)
+
+
+def update_eps_root(theta, grad, state, lr, beta1, beta2, eps, momentum_decay, eps_root):
+    t = state.count + 1
+    mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))             # μ_t = β₁ (1 - ½ 0.96^{tψ})
+    mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))  # μ_{t+1} = β₁ (1 - ½ 0.96^{(t+1)ψ})
+    mu_product = state.mu_product * mu                   # Π_t = Π_{t-1} μ_t
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    # m̂_t = μ_{t+1} m_t / (1 - Π_t μ_{t+1}) + (1-μ_t) g_t / (1 - Π_t)
+    m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * grad / (1 - mu_product)
+    v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
+    delta = -lr * m_hat / (np.sqrt(v_hat + eps_root) + eps)  # Δθ_t = -α m̂_t / (√(v̂_t + ε_root) + ε)
+    return (theta + delta, State(t, m, v, mu_product),
+            Trace(mu, mu_next, mu_product, m, v, m_hat, v_hat, delta))
+
+
+# -- optax nadam: no schedule, μ_t = β₁ ------------------------------------------------------------
+CONSTANT_MOMENTUM = (
+    ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+    ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
+    ("m_hat", r"\hat m_t = \beta_1 m_t / (1 - \beta_1^{t+1}) + (1-\beta_1)\, g_t / (1 - \beta_1^t)"),
+    ("v_hat", r"\hat v_t = v_t / (1-\beta_2^t)"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, \hat m_t / (\sqrt{\hat v_t + \epsilon_{root}} + \epsilon)"),
+)
+ConstantMomentumTrace = trace_of(CONSTANT_MOMENTUM)
+
+
+def update_constant_momentum(theta, grad, state, lr, beta1, beta2, eps, eps_root):
+    t = state.count + 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    # m̂_t = β₁ m_t / (1-β₁ᵗ⁺¹) + (1-β₁) g_t / (1-β₁ᵗ)
+    m_hat = beta1 * m / (1 - beta1**(t + 1)) + (1 - beta1) * grad / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
+    delta = -lr * m_hat / (np.sqrt(v_hat + eps_root) + eps)  # Δθ_t = -α m̂_t / (√(v̂_t + ε_root) + ε)
+    return theta + delta, State(t, m, v), ConstantMomentumTrace(m, v, m_hat, v_hat, delta)
 
 
 def init(theta: np.ndarray, momentum_schedule: str = "dozat") -> State:
@@ -53,29 +107,13 @@ def init(theta: np.ndarray, momentum_schedule: str = "dozat") -> State:
     return State(count=0, m=zeros, v=zeros, mu_product=ones)
 
 
-def update(theta, grad, state, lr, beta1, beta2, eps, momentum_decay, momentum_schedule="dozat",
-           weight_decay=0.0, decoupled_weight_decay=False, eps_root=0.0):
-    t = state.count + 1
-    g, d, wd = weight_decay_step(theta, grad, lr, weight_decay, decoupled_weight_decay)  # g_t ← g_t + λθ  or  d_t = -αλθ
-    fields = dict(wd)
-    mu_product = None
-    if momentum_schedule == "dozat":
-        mu = fields["mu"] = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))               # μ_t
-        mu_next = fields["mu_next"] = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))  # μ_{t+1}
-        mu_product = state.mu_product * mu                                                 # Π_t = Π_{t-1} μ_t
-        fields["mu_product"] = mu_product
-    m = fields["m"] = beta1 * state.m + (1 - beta1) * g       # m_t = β₁ m_{t-1} + (1-β₁) g_t
-    v = fields["v"] = beta2 * state.v + (1 - beta2) * g**2    # v_t = β₂ v_{t-1} + (1-β₂) g_t²
-    if momentum_schedule == "dozat":
-        m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * g / (1 - mu_product)  # m̂_t (Dozat)
-    else:
-        m_hat = beta1 * m / (1 - power(beta1, t + 1)) + (1 - beta1) * g / (1 - power(beta1, t))  # m̂_t (μ_t = β₁)
-    fields["m_hat"] = m_hat
-    v_hat = fields["v_hat"] = v / (1 - power(beta2, t))        # v̂_t = v_t / (1-β₂ᵗ)
-    delta = -lr * m_hat / (np.sqrt(v_hat + eps_root) + eps)   # Δθ_t = -α m̂_t / (√v̂_t + ε)
-    if d is not None:
-        delta = delta + d                                     # (+ d_t)
-    return theta + delta, State(t, m, v, mu_product), trace(**fields, delta=delta)
+def pick_update(momentum_schedule: str, eps_root: Any) -> Update:
+    """The update for these options."""
+    if momentum_schedule == "none":
+        return Update.of(update_constant_momentum, CONSTANT_MOMENTUM)
+    if is_active(eps_root):
+        return Update.of(update_eps_root, EPS_ROOT)
+    return Update.of(update, EQUATIONS)
 
 
 @suggest_keywords
@@ -99,8 +137,10 @@ def nadam(lr: Any = 2e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8,
     ----------
     lr : float, (B,) array or schedule, in [0, inf)
         :math:`\alpha`. Default 2e-3 (PyTorch); Keras 1e-3.
-    beta1, beta2 : float or (B,) array in [0, 1)
-        Defaults 0.9, 0.999.
+    beta1 : float, (B,) array or schedule, in [0, 1)
+        Default 0.9.
+    beta2 : float or (B,) array in [0, 1)
+        Default 0.999.
     eps : float or (B,) array in (0, inf)
         Default 1e-8 (PyTorch, optax); Keras 1e-7. Outside :math:`\sqrt{\hat v_t}` everywhere.
     weight_decay : float or (B,) array in [0, inf)
@@ -121,6 +161,7 @@ def nadam(lr: Any = 2e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8,
     References
     ----------
     T. Dozat (2016). Incorporating Nesterov Momentum into Adam. *ICLR Workshop*.
+    PyTorch ``torch/optim/nadam.py``; optax ``optax/_src/transform.py`` (``scale_by_adam``, ``nesterov``).
 
     >>> opt = nadam(lr=0.1)
     >>> theta, state, tr = opt.step(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
@@ -135,9 +176,4 @@ def nadam(lr: Any = 2e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8,
     check_choice(owner, "momentum_schedule", momentum_schedule, ("dozat", "none"))
     hp = dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
               decoupled_weight_decay=decoupled_weight_decay, momentum_schedule=momentum_schedule, eps_root=eps_root)
-    return Optimizer(
-        owner, hp,
-        equations(momentum_schedule, weight_decay, decoupled_weight_decay, eps_root),
-        lambda theta: init(theta, momentum_schedule), update,
-        flags=("decoupled_weight_decay", "momentum_schedule"),
-    )
+    return Optimizer(owner, hp, pick_update(momentum_schedule, eps_root), lambda theta: init(theta, momentum_schedule))

@@ -1,4 +1,9 @@
-r"""RAdam (Liu et al. 2020): Adam whose adaptive step is switched on once its variance is tractable."""
+r"""RAdam (Liu et al. 2020): Adam whose adaptive step is switched on once its variance is tractable.
+
+The canonical :func:`update` is Algorithm 2 with ε added to :math:`\sqrt{v_t}` in the adaptive
+rate :math:`l_t` (PyTorch ``RAdam``); :func:`update_optax` puts ε (and optax's
+:math:`\epsilon_{root}`) on the bias-corrected :math:`\sqrt{\hat v_t}` (optax ``radam``).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from .base import (Optimizer, accepts_schedules, check_moments, is_active, power, trace,
-                         weight_decay_lines, weight_decay_step, zeros_like_float)
+from .base import Optimizer, Update, accepts_schedules, check_moments, is_active, trace_of, zeros_like_float
 
-__all__ = ["radam", "update", "init", "equations", "State"]
+__all__ = ["radam", "update", "update_optax", "init", "State", "EQUATIONS"]
 
 
 class State(NamedTuple):
@@ -21,59 +25,69 @@ class State(NamedTuple):
     v: np.ndarray
 
 
-def equations(weight_decay: Any = 0.0, decoupled_weight_decay: bool = False, epsilon_hat: bool = True,
-              eps_root: Any = 0.0) -> tuple:
-    """The (trace field, LaTeX) lines of the update, in order, for these options."""
-    lines = list(weight_decay_lines(weight_decay, decoupled_weight_decay))
-    lines += [
-        ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
-        ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
-        ("m_hat", r"\hat m_t = m_t / (1-\beta_1^t)"),
-        ("rho", r"\rho_t = \rho_\infty - 2t\beta_2^t / (1-\beta_2^t), \quad \rho_\infty = 2/(1-\beta_2) - 1"),
-        ("r", r"r_t = \sqrt{\tfrac{(\rho_t-4)(\rho_t-2)\rho_\infty}{(\rho_\infty-4)(\rho_\infty-2)\rho_t}}"
-              r"\ \text{ if } \rho_t > \rho^*"),
-    ]
-    if epsilon_hat:
-        lines.append(("l", r"l_t = \sqrt{1-\beta_2^t} / (\sqrt{v_t} + \epsilon)"))
-        adaptive = r"r_t\, l_t\, \hat m_t"
-    else:
-        lines.append(("v_hat", r"\hat v_t = v_t / (1-\beta_2^t)"))
-        v = r"\hat v_t + \epsilon_{root}" if is_active(eps_root) else r"\hat v_t"
-        adaptive = rf"r_t\, \hat m_t / (\sqrt{{{v}}} + \epsilon)"
-    d = " + d_t" if is_active(weight_decay) and decoupled_weight_decay else ""
-    lines.append(("delta", rf"\Delta\theta_t = -\alpha_t\, {adaptive} \text{{ if }} \rho_t > \rho^*"
-                           rf"\text{{, else }} -\alpha_t\, \hat m_t" + d))
-    return tuple(lines)
+_RHO = (
+    ("m", r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t"),
+    ("v", r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"),
+    ("m_hat", r"\hat m_t = m_t / (1-\beta_1^t)"),
+    ("rho", r"\rho_t = \rho_\infty - 2t\beta_2^t / (1-\beta_2^t), \quad \rho_\infty = 2/(1-\beta_2) - 1"),
+    ("r", r"r_t = \sqrt{\tfrac{(\rho_t-4)(\rho_t-2)\rho_\infty}{(\rho_\infty-4)(\rho_\infty-2)\rho_t}}"
+          r"\ \text{ if } \rho_t > \rho^*"),
+)
+
+# -- Algorithm 2, ε on the uncorrected √v_t (PyTorch) ---------------------------------------------
+EQUATIONS = (
+    *_RHO,
+    ("l", r"l_t = \sqrt{1-\beta_2^t} / (\sqrt{v_t} + \epsilon)"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, r_t\, l_t\, \hat m_t \text{ if } \rho_t > \rho^*"
+              r"\text{, else } -\alpha_t\, \hat m_t"),
+)
+Trace = trace_of(EQUATIONS)
+
+
+def update(theta, grad, state, lr, beta1, beta2, eps, rectify_threshold):
+    t = state.count + 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    m_hat = m / (1 - beta1**t)                           # m̂_t = m_t / (1-β₁ᵗ)
+    rho_inf = 2 / (1 - beta2) - 1                        # ρ_∞ = 2/(1-β₂) - 1
+    rho = rho_inf - 2 * t * beta2**t / (1 - beta2**t)    # ρ_t = ρ_∞ - 2t β₂ᵗ / (1-β₂ᵗ)
+    rectified = rho > rectify_threshold                  # ρ_t > ρ* (per run)
+    ratio = (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)  # r_t²
+    r = np.sqrt(np.where(rectified, ratio, np.nan))      # r_t (NaN while not rectified)
+    l = np.sqrt(1 - beta2**t) / (np.sqrt(v) + eps)       # l_t = √(1-β₂ᵗ) / (√v_t + ε)
+    delta = -lr * np.where(rectified, m_hat * r * l, m_hat)  # Δθ_t = -α r_t l_t m̂_t  or  -α m̂_t
+    return theta + delta, State(t, m, v), Trace(m, v, m_hat, rho, r, l, delta)
+
+
+# -- optax radam: ε (and ε_root) on the bias-corrected √v̂_t -----------------------------------------
+OPTAX = (
+    *_RHO,
+    ("v_hat", r"\hat v_t = v_t / (1-\beta_2^t)"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, r_t\, \hat m_t / (\sqrt{\hat v_t + \epsilon_{root}} + \epsilon)"
+              r" \text{ if } \rho_t > \rho^*\text{, else } -\alpha_t\, \hat m_t"),
+)
+OptaxTrace = trace_of(OPTAX)
+
+
+def update_optax(theta, grad, state, lr, beta1, beta2, eps, rectify_threshold, eps_root):
+    t = state.count + 1
+    m = beta1 * state.m + (1 - beta1) * grad             # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * state.v + (1 - beta2) * grad**2          # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    m_hat = m / (1 - beta1**t)                           # m̂_t = m_t / (1-β₁ᵗ)
+    rho_inf = 2 / (1 - beta2) - 1                        # ρ_∞ = 2/(1-β₂) - 1
+    rho = rho_inf - 2 * t * beta2**t / (1 - beta2**t)    # ρ_t = ρ_∞ - 2t β₂ᵗ / (1-β₂ᵗ)
+    rectified = rho > rectify_threshold                  # ρ_t > ρ* (per run)
+    ratio = (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)  # r_t²
+    r = np.sqrt(np.where(rectified, ratio, np.nan))      # r_t (NaN while not rectified)
+    v_hat = v / (1 - beta2**t)                           # v̂_t = v_t / (1-β₂ᵗ)
+    adaptive = r * m_hat / (np.sqrt(v_hat + eps_root) + eps)   # r_t m̂_t / (√(v̂_t + ε_root) + ε)
+    delta = -lr * np.where(rectified, adaptive, m_hat)   # Δθ_t = -α (that, or m̂_t)
+    return theta + delta, State(t, m, v), OptaxTrace(m, v, m_hat, rho, r, v_hat, delta)
 
 
 def init(theta: np.ndarray) -> State:
     zeros = zeros_like_float(theta)
     return State(count=0, m=zeros, v=zeros)
-
-
-def update(theta, grad, state, lr, beta1, beta2, eps, rectify_threshold, epsilon_hat=True, eps_root=0.0,
-           weight_decay=0.0, decoupled_weight_decay=False):
-    t = state.count + 1
-    g, d, wd = weight_decay_step(theta, grad, lr, weight_decay, decoupled_weight_decay)  # g_t ← g_t + λθ  or  d_t = -αλθ
-    fields = dict(wd)
-    m = fields["m"] = beta1 * state.m + (1 - beta1) * g       # m_t = β₁ m_{t-1} + (1-β₁) g_t
-    v = fields["v"] = beta2 * state.v + (1 - beta2) * g**2    # v_t = β₂ v_{t-1} + (1-β₂) g_t²
-    m_hat = fields["m_hat"] = m / (1 - power(beta1, t))        # m̂_t = m_t / (1-β₁ᵗ)
-    rho_inf = 2 / (1 - beta2) - 1                             # ρ_∞ = 2/(1-β₂) - 1
-    rho = fields["rho"] = rho_inf - 2 * t * power(beta2, t) / (1 - power(beta2, t))  # ρ_t
-    rectified = rho > rectify_threshold                       # ρ_t > ρ* (per run)
-    ratio = (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)
-    r = fields["r"] = np.sqrt(np.where(rectified, ratio, np.nan))  # r_t (NaN while not rectified)
-    if epsilon_hat:
-        l = fields["l"] = np.sqrt(1 - power(beta2, t)) / (np.sqrt(v) + eps)  # l_t = √(1-β₂ᵗ) / (√v_t + ε)
-        adaptive = m_hat * r * l                                      # r_t l_t m̂_t
-    else:
-        v_hat = fields["v_hat"] = v / (1 - power(beta2, t))           # v̂_t = v_t / (1-β₂ᵗ)
-        adaptive = r * m_hat / (np.sqrt(v_hat + eps_root) + eps)      # r_t m̂_t / (√v̂_t + ε)
-    delta = -lr * np.where(rectified, adaptive, m_hat)        # Δθ_t = -α (adaptive if ρ_t > ρ*, else m̂_t)
-    if d is not None:
-        delta = delta + d                                     # (+ d_t)
-    return theta + delta, State(t, m, v), trace(**fields, delta=delta)
 
 
 @suggest_keywords
@@ -99,8 +113,10 @@ def radam(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8,
     ----------
     lr : float, (B,) array or schedule, in [0, inf)
         :math:`\alpha`. Default 1e-3.
-    beta1, beta2 : float or (B,) array in [0, 1)
-        Defaults 0.9, 0.999.
+    beta1 : float, (B,) array or schedule, in [0, 1)
+        Default 0.9.
+    beta2 : float or (B,) array in [0, 1)
+        Default 0.999.
     eps : float or (B,) array in (0, inf)
         Default 1e-8.
     weight_decay : float or (B,) array in [0, inf)
@@ -127,7 +143,8 @@ def radam(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8,
     References
     ----------
     L. Liu, H. Jiang, P. He, W. Chen, X. Liu, J. Gao, J. Han (2020). On the Variance of the
-    Adaptive Learning Rate and Beyond. *ICLR*, arXiv:1908.03265, Algorithm 2.
+    Adaptive Learning Rate and Beyond. *ICLR*, arXiv:1908.03265, Algorithm 2. PyTorch
+    ``torch/optim/radam.py``; optax ``optax/_src/transform.py`` (``scale_by_radam``).
 
     >>> opt = radam(lr=0.1)
     >>> theta, state, tr = opt.step(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
@@ -146,9 +163,5 @@ def radam(lr: Any = 1e-3, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 1e-8,
     hp = dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
               decoupled_weight_decay=decoupled_weight_decay, rectify_threshold=rectify_threshold,
               epsilon_hat=epsilon_hat, eps_root=eps_root)
-    return Optimizer(
-        owner, hp,
-        equations(weight_decay, decoupled_weight_decay, epsilon_hat, eps_root),
-        init, update,
-        flags=("decoupled_weight_decay", "epsilon_hat"),
-    )
+    chosen = Update.of(update, EQUATIONS) if epsilon_hat else Update.of(update_optax, OPTAX)
+    return Optimizer(owner, hp, chosen, init)

@@ -1,16 +1,36 @@
-r"""RMSprop (Tieleman & Hinton 2012), centered (Graves 2013), with momentum."""
+r"""RMSprop (Tieleman & Hinton 2012), centered (Graves 2013), bias-corrected (optax), with momentum.
+
+RMSprop divides the gradient by :math:`\delta_t`, a running root mean square of recent
+gradients. The canonical :func:`update` is the lecture's rule with ε outside the root
+(PyTorch ``RMSprop``). Each variant is a whole update of its own:
+
+* where ε sits: :func:`update_eps_in_sqrt`, :math:`\sqrt{v_t + \epsilon}` (TF1, Keras, optax);
+* centered (Graves 2013, eq. 38–41): :func:`update_centered`, :func:`update_centered_eps_in_sqrt`
+  subtract the squared running mean :math:`\bar g_t^2`;
+* bias-corrected (optax ``bias_correction=True``): :func:`update_bias_corrected`,
+  :func:`update_bias_corrected_eps_in_sqrt`, :func:`update_centered_bias_corrected`,
+  :func:`update_centered_bias_corrected_eps_in_sqrt`.
+
+With momentum, RMSprop is momentum gradient descent on the scaled gradient :math:`g_t/\delta_t`
+(Graves 2013, eq. 40): one of :func:`momentum_step` (PyTorch), :func:`velocity_step` (the
+learning rate inside the buffer: TF1, Keras, optax), :func:`nesterov_step` and
+:func:`velocity_nesterov_step` (optax ``nesterov=True``) replaces the last line of the update.
+"""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from .base import (Optimizer, accepts_schedules, full_like_float, is_active, power, trace, weight_decay_lines,
-                         weight_decay_step, zeros_like_float)
+from .base import (Optimizer, Update, accepts_schedules, full_like_float, is_active, trace_of, trace_type,
+                   zeros_like_float)
 
-__all__ = ["rmsprop", "update", "init", "equations", "State"]
+__all__ = ["rmsprop", "update", "update_eps_in_sqrt", "update_centered", "update_centered_eps_in_sqrt",
+           "update_bias_corrected", "update_bias_corrected_eps_in_sqrt", "update_centered_bias_corrected",
+           "update_centered_bias_corrected_eps_in_sqrt", "momentum_step", "velocity_step", "nesterov_step",
+           "velocity_nesterov_step", "init", "State", "EQUATIONS"]
 
 
 class State(NamedTuple):
@@ -18,40 +38,220 @@ class State(NamedTuple):
 
     count: int
     v: np.ndarray
-    g_bar: np.ndarray | None
-    b: np.ndarray | None
+    g_bar: np.ndarray | None = None
+    b: np.ndarray | None = None
 
 
-def equations(momentum: Any = 0.0, centered: bool = False, weight_decay: Any = 0.0,
-              decoupled_weight_decay: bool = False, eps_in_sqrt: bool = False, lr_in_buffer: bool = False,
-              bias_correction: bool = False, nesterov: bool = False) -> tuple:
-    """The (trace field, LaTeX) lines of the update, in order, for these options."""
-    lines = list(weight_decay_lines(weight_decay, decoupled_weight_decay))
-    lines.append(("v", r"v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2"))
-    if centered:
-        lines.append(("g_bar", r"\bar g_t = \rho\, \bar g_{t-1} + (1-\rho)\, g_t"))
-    v, gb = "v_t", r"\bar g_t"
-    if bias_correction:
-        lines.append(("v_hat", r"\hat v_t = v_t / (1-\rho^t)"))
-        v = r"\hat v_t"
-        if centered:
-            lines.append(("g_bar_hat", r"\hat{\bar g}_t = \bar g_t / (1-\rho^t)"))
-            gb = r"\hat{\bar g}_t"
-    ms = f"{v} - {gb}^2" if centered else v
-    den = rf"\sqrt{{{ms} + \epsilon}}" if eps_in_sqrt else rf"\sqrt{{{ms}}} + \epsilon"
-    lines.append(("denom", rf"\delta_t = {den}"))
-    d = " + d_t" if is_active(weight_decay) and decoupled_weight_decay else ""
-    if is_active(momentum) or nesterov:
-        if lr_in_buffer:
-            lines.append(("b", r"b_t = \mu\, b_{t-1} + \alpha_t\, g_t / \delta_t"))
-            step = r"-(\alpha_t\, g_t / \delta_t + \mu\, b_t)" if nesterov else r"-b_t"
-        else:
-            lines.append(("b", r"b_t = \mu\, b_{t-1} + g_t / \delta_t"))
-            step = r"-\alpha_t\, (g_t / \delta_t + \mu\, b_t)" if nesterov else r"-\alpha_t\, b_t"
-    else:
-        step = r"-\alpha_t\, g_t / \delta_t"
-    lines.append(("delta", rf"\Delta\theta_t = {step}" + d))
-    return tuple(lines)
+# -- Tieleman & Hinton: the root of a running mean square ---------------------------------------
+EQUATIONS = (
+    ("v", r"v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2"),
+    ("denom", r"\delta_t = \sqrt{v_t} + \epsilon"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / \delta_t"),
+)
+Trace = trace_of(EQUATIONS)
+
+
+def update(theta, grad, state, lr, decay, eps):
+    v = decay * state.v + (1 - decay) * grad**2          # v_t = ρ v_{t-1} + (1-ρ) g_t²
+    denom = np.sqrt(v) + eps                             # δ_t = √v_t + ε
+    delta = -lr * grad / denom                           # Δθ_t = -α_t g_t / δ_t
+    return theta + delta, State(state.count + 1, v), Trace(v, denom, delta)
+
+
+EPS_IN_SQRT = (
+    ("v", r"v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2"),
+    ("denom", r"\delta_t = \sqrt{v_t + \epsilon}"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / \delta_t"),
+)
+
+
+def update_eps_in_sqrt(theta, grad, state, lr, decay, eps):
+    v = decay * state.v + (1 - decay) * grad**2          # v_t = ρ v_{t-1} + (1-ρ) g_t²
+    denom = np.sqrt(v + eps)                             # δ_t = √(v_t + ε)
+    delta = -lr * grad / denom                           # Δθ_t = -α_t g_t / δ_t
+    return theta + delta, State(state.count + 1, v), Trace(v, denom, delta)
+
+
+# -- centered (Graves 2013): the root of a running variance --------------------------------------
+CENTERED = (
+    ("v", r"v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2"),
+    ("g_bar", r"\bar g_t = \rho\, \bar g_{t-1} + (1-\rho)\, g_t"),
+    ("denom", r"\delta_t = \sqrt{v_t - \bar g_t^2} + \epsilon"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / \delta_t"),
+)
+CenteredTrace = trace_of(CENTERED)
+
+
+def update_centered(theta, grad, state, lr, decay, eps):
+    v = decay * state.v + (1 - decay) * grad**2          # v_t = ρ v_{t-1} + (1-ρ) g_t²
+    g_bar = decay * state.g_bar + (1 - decay) * grad     # ḡ_t = ρ ḡ_{t-1} + (1-ρ) g_t
+    denom = np.sqrt(v - g_bar**2) + eps                  # δ_t = √(v_t - ḡ_t²) + ε
+    delta = -lr * grad / denom                           # Δθ_t = -α_t g_t / δ_t
+    return theta + delta, State(state.count + 1, v, g_bar), CenteredTrace(v, g_bar, denom, delta)
+
+
+CENTERED_EPS_IN_SQRT = (
+    ("v", r"v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2"),
+    ("g_bar", r"\bar g_t = \rho\, \bar g_{t-1} + (1-\rho)\, g_t"),
+    ("denom", r"\delta_t = \sqrt{v_t - \bar g_t^2 + \epsilon}"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / \delta_t"),
+)
+
+
+def update_centered_eps_in_sqrt(theta, grad, state, lr, decay, eps):
+    v = decay * state.v + (1 - decay) * grad**2          # v_t = ρ v_{t-1} + (1-ρ) g_t²
+    g_bar = decay * state.g_bar + (1 - decay) * grad     # ḡ_t = ρ ḡ_{t-1} + (1-ρ) g_t
+    denom = np.sqrt(v - g_bar**2 + eps)                  # δ_t = √(v_t - ḡ_t² + ε)
+    delta = -lr * grad / denom                           # Δθ_t = -α_t g_t / δ_t
+    return theta + delta, State(state.count + 1, v, g_bar), CenteredTrace(v, g_bar, denom, delta)
+
+
+# -- bias-corrected (optax bias_correction=True; XLA divides by multiplying with the reciprocal,
+#    and so do these) ------------------------------------------------------------------------
+BIAS_CORRECTED = (
+    ("v", r"v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2"),
+    ("v_hat", r"\hat v_t = v_t / (1-\rho^t)"),
+    ("denom", r"\delta_t = \sqrt{\hat v_t} + \epsilon"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / \delta_t"),
+)
+BiasCorrectedTrace = trace_of(BIAS_CORRECTED)
+
+
+def update_bias_corrected(theta, grad, state, lr, decay, eps):
+    t = state.count + 1
+    v = decay * state.v + (1 - decay) * grad**2          # v_t = ρ v_{t-1} + (1-ρ) g_t²
+    v_hat = v * (1 / (1 - decay**t))                     # v̂_t = v_t / (1-ρᵗ)
+    denom = np.sqrt(v_hat) + eps                         # δ_t = √v̂_t + ε
+    delta = -lr * grad / denom                           # Δθ_t = -α_t g_t / δ_t
+    return theta + delta, State(t, v), BiasCorrectedTrace(v, v_hat, denom, delta)
+
+
+BIAS_CORRECTED_EPS_IN_SQRT = (
+    ("v", r"v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2"),
+    ("v_hat", r"\hat v_t = v_t / (1-\rho^t)"),
+    ("denom", r"\delta_t = \sqrt{\hat v_t + \epsilon}"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / \delta_t"),
+)
+
+
+def update_bias_corrected_eps_in_sqrt(theta, grad, state, lr, decay, eps):
+    t = state.count + 1
+    v = decay * state.v + (1 - decay) * grad**2          # v_t = ρ v_{t-1} + (1-ρ) g_t²
+    v_hat = v * (1 / (1 - decay**t))                     # v̂_t = v_t / (1-ρᵗ)
+    denom = np.sqrt(v_hat + eps)                         # δ_t = √(v̂_t + ε)
+    delta = -lr * grad / denom                           # Δθ_t = -α_t g_t / δ_t
+    return theta + delta, State(t, v), BiasCorrectedTrace(v, v_hat, denom, delta)
+
+
+CENTERED_BIAS_CORRECTED = (
+    ("v", r"v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2"),
+    ("g_bar", r"\bar g_t = \rho\, \bar g_{t-1} + (1-\rho)\, g_t"),
+    ("v_hat", r"\hat v_t = v_t / (1-\rho^t)"),
+    ("g_bar_hat", r"\hat{\bar g}_t = \bar g_t / (1-\rho^t)"),
+    ("denom", r"\delta_t = \sqrt{\hat v_t - \hat{\bar g}_t^2} + \epsilon"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / \delta_t"),
+)
+CenteredBiasCorrectedTrace = trace_of(CENTERED_BIAS_CORRECTED)
+
+
+def update_centered_bias_corrected(theta, grad, state, lr, decay, eps):
+    t = state.count + 1
+    v = decay * state.v + (1 - decay) * grad**2          # v_t = ρ v_{t-1} + (1-ρ) g_t²
+    g_bar = decay * state.g_bar + (1 - decay) * grad     # ḡ_t = ρ ḡ_{t-1} + (1-ρ) g_t
+    c = 1 / (1 - decay**t)                               # 1 / (1-ρᵗ)
+    v_hat = v * c                                        # v̂_t = v_t / (1-ρᵗ)
+    g_bar_hat = g_bar * c                                # ḡ̂_t = ḡ_t / (1-ρᵗ)
+    denom = np.sqrt(v_hat - g_bar_hat**2) + eps          # δ_t = √(v̂_t - ḡ̂_t²) + ε
+    delta = -lr * grad / denom                           # Δθ_t = -α_t g_t / δ_t
+    return (theta + delta, State(t, v, g_bar),
+            CenteredBiasCorrectedTrace(v, g_bar, v_hat, g_bar_hat, denom, delta))
+
+
+CENTERED_BIAS_CORRECTED_EPS_IN_SQRT = (
+    ("v", r"v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2"),
+    ("g_bar", r"\bar g_t = \rho\, \bar g_{t-1} + (1-\rho)\, g_t"),
+    ("v_hat", r"\hat v_t = v_t / (1-\rho^t)"),
+    ("g_bar_hat", r"\hat{\bar g}_t = \bar g_t / (1-\rho^t)"),
+    ("denom", r"\delta_t = \sqrt{\hat v_t - \hat{\bar g}_t^2 + \epsilon}"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, g_t / \delta_t"),
+)
+
+
+def update_centered_bias_corrected_eps_in_sqrt(theta, grad, state, lr, decay, eps):
+    t = state.count + 1
+    v = decay * state.v + (1 - decay) * grad**2          # v_t = ρ v_{t-1} + (1-ρ) g_t²
+    g_bar = decay * state.g_bar + (1 - decay) * grad     # ḡ_t = ρ ḡ_{t-1} + (1-ρ) g_t
+    c = 1 / (1 - decay**t)                               # 1 / (1-ρᵗ)
+    v_hat = v * c                                        # v̂_t = v_t / (1-ρᵗ)
+    g_bar_hat = g_bar * c                                # ḡ̂_t = ḡ_t / (1-ρᵗ)
+    denom = np.sqrt(v_hat - g_bar_hat**2 + eps)          # δ_t = √(v̂_t - ḡ̂_t² + ε)
+    delta = -lr * grad / denom                           # Δθ_t = -α_t g_t / δ_t
+    return (theta + delta, State(t, v, g_bar),
+            CenteredBiasCorrectedTrace(v, g_bar, v_hat, g_bar_hat, denom, delta))
+
+
+# -- momentum on the scaled gradient g_t/δ_t: (b_t, Δθ_t) in place of Δθ_t = -α_t g_t/δ_t ------
+MOMENTUM = (
+    ("b", r"b_t = \mu\, b_{t-1} + g_t / \delta_t"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, b_t"),
+)
+
+
+def momentum_step(grad, denom, b, lr, momentum):
+    """PyTorch: the learning rate outside the buffer."""
+    b = momentum * b + grad / denom                      # b_t = μ b_{t-1} + g_t / δ_t
+    return b, -lr * b                                    # Δθ_t = -α_t b_t
+
+
+VELOCITY = (
+    ("b", r"b_t = \mu\, b_{t-1} + \alpha_t\, g_t / \delta_t"),
+    ("delta", r"\Delta\theta_t = -b_t"),
+)
+
+
+def velocity_step(grad, denom, b, lr, momentum):
+    """TF1, Keras, optax (whose ``trace`` comes after the learning rate): lr inside the buffer."""
+    b = momentum * b + lr * grad / denom                 # b_t = μ b_{t-1} + α_t g_t / δ_t
+    return b, -b                                         # Δθ_t = -b_t
+
+
+NESTEROV = (
+    ("b", r"b_t = \mu\, b_{t-1} + g_t / \delta_t"),
+    ("delta", r"\Delta\theta_t = -\alpha_t\, (g_t / \delta_t + \mu\, b_t)"),
+)
+
+
+def nesterov_step(grad, denom, b, lr, momentum):
+    """Nesterov's look-ahead, the learning rate outside the buffer."""
+    u = grad / denom                                     # g_t / δ_t
+    b = momentum * b + u                                 # b_t = μ b_{t-1} + g_t / δ_t
+    return b, -lr * (u + momentum * b)                   # Δθ_t = -α_t (g_t/δ_t + μ b_t)
+
+
+VELOCITY_NESTEROV = (
+    ("b", r"b_t = \mu\, b_{t-1} + \alpha_t\, g_t / \delta_t"),
+    ("delta", r"\Delta\theta_t = -(\alpha_t\, g_t / \delta_t + \mu\, b_t)"),
+)
+
+
+def velocity_nesterov_step(grad, denom, b, lr, momentum):
+    """optax ``rmsprop(nesterov=True)``: Nesterov's look-ahead, lr inside the buffer."""
+    u = lr * grad / denom                                # α_t g_t / δ_t
+    b = momentum * b + u                                 # b_t = μ b_{t-1} + α_t g_t / δ_t
+    return b, -(u + momentum * b)                        # Δθ_t = -(α_t g_t/δ_t + μ b_t)
+
+
+def _with_momentum(inner: Update, step: Callable, step_equations: tuple) -> Update:
+    """``inner`` whose last line, :math:`\\Delta\\theta_t = -\\alpha_t g_t/\\delta_t`, becomes ``step``."""
+    traced = trace_type((*(f for f, _ in inner.equations[:-1]), *(f for f, _ in step_equations)))
+    run = inner.fn
+
+    def fn(theta, grad, state, lr, momentum, **hp):
+        _, new_state, tr = run(theta, grad, state, lr, **hp)
+        b, delta = step(grad, tr.denom, state.b, lr, momentum)
+        return theta + delta, new_state._replace(b=b), traced(*tr[:-1], b, delta)
+
+    return Update(fn, (*inner.equations[:-1], *step_equations), ("momentum", *inner.names), (*inner.parts, step))
 
 
 def init(theta: np.ndarray, initial_mean_square: Any = 0.0, centered: bool = False, use_momentum: bool = False) -> State:
@@ -60,41 +260,31 @@ def init(theta: np.ndarray, initial_mean_square: Any = 0.0, centered: bool = Fal
                  zeros if use_momentum else None)
 
 
-def update(theta, grad, state, lr, decay, eps, momentum, centered, eps_in_sqrt=False, lr_in_buffer=False,
-           bias_correction=False, nesterov=False, initial_mean_square=0.0, weight_decay=0.0,
-           decoupled_weight_decay=False):
-    t = state.count + 1
-    g, d, wd = weight_decay_step(theta, grad, lr, weight_decay, decoupled_weight_decay)  # g_t ← g_t + λθ  or  d_t = -αλθ
-    fields = dict(wd)
-    v = fields["v"] = decay * state.v + (1 - decay) * g**2      # v_t = ρ v_{t-1} + (1-ρ) g_t²
-    g_bar = None
-    if centered:
-        g_bar = fields["g_bar"] = decay * state.g_bar + (1 - decay) * g  # ḡ_t = ρ ḡ_{t-1} + (1-ρ) g_t
-    v_, g_bar_ = v, g_bar
-    if bias_correction:                                          # (optax; XLA divides by multiplying
-        c = 1 / (1 - power(decay, t))                            #  with the reciprocal, and so do we)
-        v_ = fields["v_hat"] = v * c                             # v̂_t = v_t / (1-ρᵗ)
-        if centered:
-            g_bar_ = fields["g_bar_hat"] = g_bar * c             # ḡ̂_t = ḡ_t / (1-ρᵗ)
-    ms = v_ - g_bar_**2 if centered else v_                      # mean square (minus squared mean)
-    if eps_in_sqrt:
-        denom = np.sqrt(ms + eps)                                # δ_t = √(v_t + ε)
-    else:
-        denom = np.sqrt(ms) + eps                                # δ_t = √v_t + ε
-    fields["denom"] = denom
-    b = None
-    if state.b is not None:
-        u = lr * g / denom if lr_in_buffer else g / denom        # what enters the buffer
-        b = fields["b"] = momentum * state.b + u                 # b_t = μ b_{t-1} + (α_t) g_t / δ_t
-        if lr_in_buffer:
-            delta = -(u + momentum * b) if nesterov else -b      # Δθ_t = -(α g/δ + μ b_t)  or  -b_t
-        else:
-            delta = -lr * (u + momentum * b) if nesterov else -lr * b  # Δθ_t = -α (g/δ + μ b_t)  or  -α b_t
-    else:
-        delta = -lr * g / denom                                  # Δθ_t = -α_t g_t / δ_t
-    if d is not None:
-        delta = delta + d                                        #        (+ d_t)
-    return theta + delta, State(t, v, g_bar, b), trace(**fields, delta=delta)
+_UPDATES = {  # (centered, bias_correction, eps_in_sqrt) -> (update, equations)
+    (False, False, False): (update, EQUATIONS),
+    (False, False, True): (update_eps_in_sqrt, EPS_IN_SQRT),
+    (True, False, False): (update_centered, CENTERED),
+    (True, False, True): (update_centered_eps_in_sqrt, CENTERED_EPS_IN_SQRT),
+    (False, True, False): (update_bias_corrected, BIAS_CORRECTED),
+    (False, True, True): (update_bias_corrected_eps_in_sqrt, BIAS_CORRECTED_EPS_IN_SQRT),
+    (True, True, False): (update_centered_bias_corrected, CENTERED_BIAS_CORRECTED),
+    (True, True, True): (update_centered_bias_corrected_eps_in_sqrt, CENTERED_BIAS_CORRECTED_EPS_IN_SQRT),
+}
+_STEPS = {  # (nesterov, lr_in_buffer) -> (step, equations)
+    (False, False): (momentum_step, MOMENTUM),
+    (False, True): (velocity_step, VELOCITY),
+    (True, False): (nesterov_step, NESTEROV),
+    (True, True): (velocity_nesterov_step, VELOCITY_NESTEROV),
+}
+
+
+def pick_update(centered: bool, bias_correction: bool, eps_in_sqrt: bool, use_momentum: bool, nesterov: bool,
+                lr_in_buffer: bool) -> Update:
+    """The update for these options."""
+    chosen = Update.of(*_UPDATES[bool(centered), bool(bias_correction), bool(eps_in_sqrt)])
+    if use_momentum:
+        chosen = _with_momentum(chosen, *_STEPS[bool(nesterov), bool(lr_in_buffer)])
+    return chosen
 
 
 @suggest_keywords
@@ -111,10 +301,12 @@ def rmsprop(lr: Any = 1e-2, decay: Any = 0.99, eps: Any = 1e-8, momentum: Any = 
 
     .. math::
         v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
-        \bar g_t &= \rho\, \bar g_{t-1} + (1-\rho)\, g_t \quad\text{(centered only)} \\
-        \delta_t &= \sqrt{v_t - \bar g_t^2} + \epsilon \quad(\bar g_t = 0\text{ unless centered}) \\
-        b_t &= \mu\, b_{t-1} + g_t/\delta_t \quad\text{(if } \mu > 0) \\
-        \Delta\theta_t &= -\alpha_t\, b_t \quad\text{(or } -\alpha_t\, g_t/\delta_t \text{ without momentum)}
+        \delta_t &= \sqrt{v_t} + \epsilon \\
+        \Delta\theta_t &= -\alpha_t\, g_t / \delta_t
+
+    centered: :math:`\bar g_t = \rho\, \bar g_{t-1} + (1-\rho)\, g_t` and
+    :math:`\delta_t = \sqrt{v_t - \bar g_t^2} + \epsilon`; with momentum :math:`\mu > 0`:
+    :math:`b_t = \mu\, b_{t-1} + g_t/\delta_t`, :math:`\Delta\theta_t = -\alpha_t\, b_t`.
 
     Parameters
     ----------
@@ -125,7 +317,7 @@ def rmsprop(lr: Any = 1e-2, decay: Any = 0.99, eps: Any = 1e-8, momentum: Any = 
         (PyTorch); the others use 0.9.
     eps : float or (B,) array in (0, inf)
         :math:`\epsilon`. Default 1e-8 (PyTorch, optax); TF1 1e-10, Keras 1e-7.
-    momentum : float or (B,) array in [0, 1)
+    momentum : float, (B,) array or schedule, in [0, 1)
         :math:`\mu`. Default 0 (no buffer).
     centered : bool
         Subtract the squared mean gradient (Graves 2013).
@@ -159,7 +351,10 @@ def rmsprop(lr: Any = 1e-2, decay: Any = 0.99, eps: Any = 1e-8, momentum: Any = 
     ----------
     T. Tieleman & G. Hinton (2012). Lecture 6.5, rmsprop: Divide the gradient by a running average
     of its recent magnitude. Coursera, *Neural Networks for Machine Learning*. A. Graves (2013).
-    Generating Sequences With Recurrent Neural Networks. arXiv:1308.0850.
+    Generating Sequences With Recurrent Neural Networks. arXiv:1308.0850, eq. 38–41.
+    PyTorch ``torch/optim/rmsprop.py``; TF ``tensorflow/core/kernels/training_ops.cc``
+    (``ApplyRMSProp``, ``ApplyCenteredRMSProp``); optax ``optax/_src/transform.py``
+    (``scale_by_rms``, ``scale_by_stddev``).
 
     >>> opt = rmsprop(lr=0.01)
     >>> theta, state, tr = opt.step(np.array([1.0]), np.array([0.01]), opt.init(np.array([1.0])))
@@ -184,10 +379,6 @@ def rmsprop(lr: Any = 1e-2, decay: Any = 0.99, eps: Any = 1e-8, momentum: Any = 
     ims = initial_mean_square
     hp = dict(lr=lr, decay=decay, eps=eps, momentum=momentum, weight_decay=weight_decay,
               initial_mean_square=ims, **flags)
-    return Optimizer(
-        owner, hp,
-        equations(momentum, centered, weight_decay, decoupled_weight_decay, eps_in_sqrt, lr_in_buffer,
-                  bias_correction, nesterov),
-        lambda theta: init(theta, ims, centered, use_momentum), update,
-        flags=tuple(flags),
-    )
+    return Optimizer(owner, hp,
+                     pick_update(centered, bias_correction, eps_in_sqrt, use_momentum, nesterov, lr_in_buffer),
+                     lambda theta: init(theta, ims, centered, use_momentum))

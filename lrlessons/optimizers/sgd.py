@@ -7,9 +7,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._checks import check_bool, check_interval, suggest_keywords
-from .base import Optimizer, is_active, trace, weight_decay_lines, weight_decay_step
+from .base import Optimizer, Update, trace_of
 
-__all__ = ["sgd", "update", "init", "equations", "State"]
+__all__ = ["sgd", "update", "init", "EQUATIONS", "State"]
 
 
 class State(NamedTuple):
@@ -18,22 +18,20 @@ class State(NamedTuple):
     count: int
 
 
-def equations(weight_decay: Any = 0.0, decoupled_weight_decay: bool = False) -> tuple:
-    """The (trace field, LaTeX) lines of the update, in order, for these options."""
-    d = " + d_t" if is_active(weight_decay) and decoupled_weight_decay else ""
-    return (*weight_decay_lines(weight_decay, decoupled_weight_decay), ("delta", r"\Delta\theta_t = -\alpha\, g_t" + d))
+# (trace field, LaTeX), one per line of ``update``, in order.
+EQUATIONS = (
+    ("delta", r"\Delta\theta_t = -\alpha\, g_t"),
+)
+Trace = trace_of(EQUATIONS)
+
+
+def update(theta, grad, state, lr):
+    delta = -lr * grad                                   # Δθ_t = -α g_t
+    return theta + delta, State(state.count + 1), Trace(delta)
 
 
 def init(theta: np.ndarray) -> State:
     return State(count=0)
-
-
-def update(theta, grad, state, lr, weight_decay=0.0, decoupled_weight_decay=False):
-    g, d, wd = weight_decay_step(theta, grad, lr, weight_decay, decoupled_weight_decay)  # g_t ← g_t + λθ  or  d_t = -αλθ
-    delta = -lr * g                                      # Δθ_t = -α g_t
-    if d is not None:
-        delta = delta + d                                #        (+ d_t)
-    return theta + delta, State(state.count + 1), trace(**wd, delta=delta)
 
 
 @suggest_keywords
@@ -74,11 +72,5 @@ def sgd(lr: Any = 1e-3, weight_decay: Any = 0.0, decoupled_weight_decay: bool = 
         check_interval("sgd", "lr", lr, 0, None, "left")
     check_interval("sgd", "weight_decay", weight_decay, 0, None, "left")
     check_bool("sgd", "decoupled_weight_decay", decoupled_weight_decay)
-    return Optimizer(
-        "sgd",
-        dict(lr=lr, weight_decay=weight_decay, decoupled_weight_decay=decoupled_weight_decay),
-        equations(weight_decay, decoupled_weight_decay),
-        init,
-        update,
-        flags=("decoupled_weight_decay",),
-    )
+    hp = dict(lr=lr, weight_decay=weight_decay, decoupled_weight_decay=decoupled_weight_decay)
+    return Optimizer("sgd", hp, Update.of(update, EQUATIONS), init)

@@ -13,6 +13,11 @@ Conventions:
 - ``Adamax``: ``u ← max(β2·u, |g|)``, ``θ ← θ − lr·m̂/(u + ε)``.
 - ``Adadelta``: learning rate 0.001 by default (the paper's is 1).
 
+Each picks a core variant, which ``opt.source`` prints: ``Adam`` runs
+``lrlessons.optimizers.adam.update_epsilon_hat``, ``SGD(momentum>0)`` ``momentum.update_velocity``,
+``RMSprop`` ``rmsprop.update_eps_in_sqrt`` (then ``rmsprop.velocity_step`` with momentum),
+``Adamax`` ``adamax.update_eps_outside``; the decoupled weight decay is added around it.
+
 ``learning_rate`` may be a number, a ``(B,)`` array or a schedule such as
 ``keras.ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96)``, read at ``iterations``
 before the update. Gradient clipping, EMA, loss scaling and gradient accumulation are not

@@ -17,6 +17,10 @@ positional argument. Each chain is ``scale_by_* → scale_by_learning_rate [→ 
 - ``adamax``: ε inside the maximum, as PyTorch. ``adadelta``: ``weight_decay`` is added to
   the gradient (L2); ``learning_rate=None`` (optax's default, which ascends) is refused.
 
+Each picks a core variant, which ``opt.source`` prints: ``amsgrad`` runs
+``lrlessons.optimizers.adam.update_amsgrad_corrected``, ``nadam`` ``nadam.update_constant_momentum``,
+``radam`` ``radam.update_optax``, ``adam`` with ``eps_root > 0`` ``adam.update_eps_root``.
+
 ``learning_rate`` may be a number, a ``(B,)`` array or a schedule (``optax.exponential_decay(...)``),
 evaluated at the update count. Masks, weight-decay schedules and dtype options are refused.
 

@@ -7,6 +7,10 @@ first. Each returns a core :class:`~lrlessons.optimizers.Optimizer` with PyTorch
 momentum buffer equal to the first gradient, ``weight_decay`` as an L2 term added to the
 gradient (decoupled in ``AdamW`` and with ``decoupled_weight_decay=True``).
 Sources: pytorch/pytorch ``torch/optim/{sgd,adagrad,rmsprop,adam,adamw,nadam,radam,adamax,adadelta}.py``.
+The math that runs is the core's canonical update in most cases (``opt.source`` prints it):
+``Adam`` is Kingma & Ba's Algorithm 1 (``lrlessons.optimizers.adam.update``), ``SGD`` with
+momentum the heavy ball (``momentum.update``; with ``dampening``, ``momentum.update_dampened``),
+``amsgrad=True`` ``adam.update_amsgrad``; weight decay is added around it by the core.
 
 ``lr`` may be a number, a ``(B,)`` array or a schedule (e.g. ``pytorch.StepLR(0.1, step_size=30)``),
 evaluated at the number of updates already applied, as a scheduler stepped once per update.
