@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lrlessons import schedules
+from lrlessons import reference, schedules
 from lrlessons.frameworks import keras, optax, pytorch, tf1
 
-FIXTURE = Path(__file__).parent / "fixtures" / "schedules.json"
-DOC = json.loads(FIXTURE.read_text())
+FIXTURE = Path(reference.__file__).parent / "schedules.json"
+DOC = reference.load("schedules")            # as lessons read it
 CASES = DOC["cases"]
 MODULES = {"pytorch": pytorch, "tf1": tf1, "keras": keras, "optax": optax}
 
