@@ -1,7 +1,7 @@
 """create_learning_rate: the Object Detection API builder, its upstream test values and config formats.
 
 Expected values are those of tensorflow/models ``research/object_detection/utils/
-learning_schedules_test.py`` (TF2-era, @417e1f5), listed in shared/reference/frameworks.md §2.2.
+learning_schedules_test.py`` (TF2-era, @417e1f5).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 import lrlessons
 from lrlessons import schedules
-from lrlessons.frameworks.od_api.builder import (
+from lrlessons.frameworks.od_api import (
     ODLearningRate,
     cosine_decay_with_warmup,
     create_learning_rate,
