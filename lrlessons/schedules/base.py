@@ -154,6 +154,9 @@ class Schedule:
         super().__init_subclass__(**kwargs)
         if "formula" in vars(cls):
             params = list(inspect.signature(cls.formula).parameters.values())[1:]     # after t
+            taken = [p.name for p in params if hasattr(Schedule, p.name)]
+            if taken:
+                raise TypeError(f"{cls.__name__}.formula: the parameter names {taken} are Schedule attributes.")
             cls.names = tuple(p.name for p in params)
             cls._signature = inspect.Signature([p.replace(default=p.empty) for p in params])
 
