@@ -39,7 +39,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._batch import batch_shape
+from .._batch import batch_shape, leading
 from .._checks import check_finite
 
 __all__ = ["Schedule", "check_steps", "hyperparameter", "evaluate"]
@@ -118,10 +118,9 @@ def evaluate(schedule: Callable, t: np.ndarray, step_ndim: int | None = None) ->
     return np.asarray(schedule(np.asarray(t).astype(np.int64)), dtype=np.float64)
 
 
-def _padded(value: Any, ndim: int) -> np.ndarray:
-    """A ``(B,)`` hyperparameter as ``(B, 1, ..., 1)`` with ``ndim`` unit axes; a scalar as a 0-d array."""
-    value = np.asarray(value, dtype=np.float64)
-    return value if value.ndim == 0 or ndim == 0 else value.reshape(value.shape + (1,) * ndim)
+def _as_function(schedule: Callable, step_ndim: int) -> Callable:
+    """``schedule`` as the function of float steps a composite formula calls (see :func:`evaluate`)."""
+    return functools.partial(evaluate, schedule, step_ndim=step_ndim)
 
 
 class Schedule:
@@ -206,11 +205,11 @@ class Schedule:
         for name in self.names:
             v = getattr(self, name)
             if name in self.batched and v is not None:
-                v = _padded(v, np.ndim(t))                           # (B,) -> (B, 1, ..., 1)
-            elif name in self.nested:                                # a schedule: a function of float steps
-                call = functools.partial
-                v = (tuple(call(evaluate, s, step_ndim=np.ndim(t)) for s in v) if isinstance(v, (tuple, list))
-                     else call(evaluate, v, step_ndim=np.ndim(t)))
+                (v,) = leading(t, v)                                 # (B,) -> (B, 1, ..., 1)
+            elif name in self.nested and isinstance(v, (tuple, list)):
+                v = tuple(_as_function(s, np.ndim(t)) for s in v)    # schedules: functions of float steps
+            elif name in self.nested:
+                v = _as_function(v, np.ndim(t))
             args.append(v)
         out = np.asarray(self.formula(t, *args), dtype=np.float64)
         shape = self.batch_shape + np.shape(t)
