@@ -84,6 +84,23 @@ def color(i: int) -> str:
     return COLORS[int(i) % len(COLORS)]
 
 
+def _line_color(colors: Sequence[str] | None, k: int) -> str:
+    """The colour of the ``k``-th line a plot function draws: ``colors[k]``, else the palette's.
+
+    ``colors`` lets a lesson give each optimizer one colour in all its figures, whatever the
+    order or the number of runs a figure shows (``[COLOR[name] for name in runs]``).
+
+    >>> _line_color(None, 1), _line_color(["0.5", "#D55E00"], 1)
+    ('#E69F00', '#D55E00')
+    """
+    if colors is None:
+        return color(k)
+    if k >= len(colors):
+        raise ValueError(f"The 'colors' parameter must have one colour per line drawn (at least {k + 1}). "
+                         f"Got {len(colors)} instead.")
+    return colors[k]
+
+
 def new_figure(kind: str = "single", nrows: int = 1, ncols: int = 1, **kw) -> tuple[Figure, Any]:
     """A pyplot-free figure in the house style and its axes (``Figure.subplots`` arguments)."""
     import matplotlib as mpl
@@ -162,6 +179,7 @@ def plot_schedules(
     log: bool = False,
     markers: bool = True,
     ax: Any = None,
+    colors: Sequence[str] | None = None,
 ) -> Figure:
     r"""Plot one or several schedules :math:`\eta(t)` over ``t = 0 .. steps-1`` on one axis.
 
@@ -182,6 +200,8 @@ def plot_schedules(
     markers : bool
         Mark boundaries, warmup ends and restarts (declared or detected jumps) with dots.
     ax : matplotlib Axes, optional
+    colors : sequence of colours, optional
+        One per line drawn, in order (default: the palette's, :func:`color`).
 
     Returns
     -------
@@ -208,7 +228,7 @@ def plot_schedules(
         rows = v.reshape(-1, v.shape[-1]) if v.ndim > 1 else v[None]
         for b, row in enumerate(rows):
             name = label if rows.shape[0] == 1 else f"{label} [{b}]"
-            c = color(k)
+            c = _line_color(colors, k)
             ax.plot(t, row, color=c, linewidth=1.8, label=name, drawstyle="steps-post")   # η(t) holds for one update
             if markers:
                 marks = schedule_boundaries(s, row)
@@ -333,6 +353,7 @@ def plot_contour(
     levels: int = 20,
     ax: Any = None,
     title: str | None = None,
+    colors: Sequence[str] | None = None,
 ) -> Figure:
     r"""Contours of a 2-D problem's loss with optimizer paths; start, end and minimum marked.
 
@@ -352,6 +373,8 @@ def plot_contour(
         Number of contour levels.
     ax : matplotlib Axes, optional
     title : str, optional (default ``problem.name``)
+    colors : sequence of colours, optional
+        One per path drawn, in order (default: the palette's, :func:`color`).
 
     Returns
     -------
@@ -380,7 +403,7 @@ def plot_contour(
         for label, traj in _as_named(trajectories, labels, "run"):
             paths, divs = _paths(traj)
             for i, (p, d) in enumerate(zip(paths, divs)):
-                c = color(k)
+                c = _line_color(colors, k)
                 name = label if len(paths) == 1 else f"{label} [{i}]"
                 known = hasattr(traj, "diverged_at")           # a run that says whether it diverged
                 if known and d is None and np.all(np.isfinite(p)):
@@ -434,12 +457,14 @@ def plot_loss(
     log: bool = True,
     subtract_min: bool = True,
     ax: Any = None,
+    colors: Sequence[str] | None = None,
 ) -> Figure:
     r"""Loss curves :math:`f(\theta_t) - f^*` against the step, log scale by default.
 
     Curves stop at the last finite value; a diverged run ends in an ✕ and its label says so.
     With ``subtract_min`` and a ``problem`` that has a known minimum, :math:`f^*` is
-    subtracted so convergence reads as a straight line on the log axis.
+    subtracted so convergence reads as a straight line on the log axis. ``colors`` gives one
+    colour per curve drawn, in order (default: the palette's, :func:`color`).
     """
     fig, ax = _fig_ax(ax)
     style_axes(ax)
@@ -455,7 +480,7 @@ def plot_loss(
             if stopped[i] is not None:        # run() froze this row: loss[k:] repeats the last accepted value
                 last = min(last, stopped[i])
             diverged = last < len(y)
-            c = color(k)
+            c = _line_color(colors, k)
             name = label if L.shape[1] == 1 else f"{label} [{i}]"
             if diverged:
                 name += f" (diverged at step {stopped[i] if stopped[i] is not None else last})"

@@ -170,3 +170,21 @@ def test_plot_lr_range_test_shades_the_suggested_range():
     assert labels[0] == "loss" and labels[1].startswith("diverged at α = 3.")
     assert "heuristic" in labels[2]
     assert len(ax.patches) == 1                                    # the shaded band
+
+
+def test_line_plots_take_one_colour_per_line_so_a_lesson_keeps_an_optimizer_s_colour():
+    p = problems.quadratic(10.0)
+    runs = {"adam": run(optimizers.adam(lr=0.1), p, steps=5), "sgd": run(optimizers.sgd(lr=[0.1, 0.2]), p, steps=5)}
+    picked = ["#D55E00", "0.4", "#009E73"]                                     # adam, sgd [0], sgd [1]
+    for fig in (viz.plot_contour(p, runs, colors=picked), viz.plot_loss(runs, problem=p, colors=picked)):
+        paths = [l for l in _lines(fig.axes[0]) if l.get_label() != "minimum"]
+        assert [l.get_color() for l in paths] == picked
+    contour = viz.plot_contour(p, runs, colors=picked).axes[0]
+    starts = [l for l in contour.lines if l.get_marker() == "o"]
+    assert [l.get_color() for l in starts] == picked                           # start and end markers follow
+    sched = viz.plot_schedules({"a": schedules.constant(0.1), "b": schedules.constant(0.2)}, steps=5,
+                               colors=["0.4", "#009E73"])
+    assert [l.get_color() for l in _lines(sched.axes[0])] == ["0.4", "#009E73"]
+    assert [l.get_color() for l in _lines(viz.plot_loss(runs, problem=p).axes[0])] == [viz.color(k) for k in range(3)]
+    with pytest.raises(ValueError, match="one colour per line drawn"):
+        viz.plot_loss(runs, problem=p, colors=picked[:2])
