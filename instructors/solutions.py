@@ -100,3 +100,11 @@ def linear_warmup(step, learning_rate, warmup_steps, start_lr):
 def article_warmup(step):
     step = np.asarray(step)
     return np.where(step < 1000, step / 1000 * 0.01, 0.01)   # tf.cond(step < 1000, ...)
+
+
+@_solution
+def tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * grad                   # m_t = β₁ m_{t-1} + (1-β₁) g_t
+    v = beta2 * v + (1 - beta2) * grad**2                # v_t = β₂ v_{t-1} + (1-β₂) g_t²
+    lr_t = lr * (1 - beta2**t) ** 0.5 / (1 - beta1**t)   # α'_t = α √(1-β₂ᵗ) / (1-β₁ᵗ)
+    return theta - lr_t * m / (np.sqrt(v) + eps), m, v   # θ ← θ − α'_t m_t / (√v_t + ε̂)

@@ -41,6 +41,7 @@ NAMES = (
     "gd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "tf_rmsprop_step",
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
+    "tf_adam_step",
 )
 
 SIGNATURES = {
@@ -56,6 +57,7 @@ SIGNATURES = {
     "cosine_decay": "cosine_decay(step, learning_rate, decay_steps, alpha) -> lr",
     "linear_warmup": "linear_warmup(step, learning_rate, warmup_steps, start_lr) -> lr",
     "article_warmup": "article_warmup(step) -> lr",
+    "tf_adam_step": "tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v)",
 }
 
 
@@ -639,6 +641,67 @@ def _(step):
     return np.where(np.asarray(step) < 1000, np.asarray(step) / 1000 * 0.1, 0.1)
 
 
+# tf_adam_step (lesson 08): the TF1 / Keras ε-hat form
+def _tf_lr(lr, t, beta1, beta2):
+    return lr * (1 - beta2**t) ** 0.5 / (1 - beta1**t)
+
+
+@mistake("tf_adam_step", "algorithm_1")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):         # what PyTorch computes
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps), m, v
+
+
+@mistake("tf_adam_step", "corrected_twice")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return theta - _tf_lr(lr, t, beta1, beta2) * m_hat / (sqrt(v_hat) + eps), m, v
+
+
+@mistake("tf_adam_step", "no_correction")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta - lr * m / (sqrt(v) + eps), m, v
+
+
+@mistake("tf_adam_step", "no_sqrt_in_lr")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta - lr * (1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps), m, v
+
+
+@mistake("tf_adam_step", "inverted_lr")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta - lr * (1 - beta1**t) / sqrt(1 - beta2**t) * m / (sqrt(v) + eps), m, v
+
+
+@mistake("tf_adam_step", "eps_inside_sqrt")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta - _tf_lr(lr, t, beta1, beta2) * m / sqrt(v + eps), m, v
+
+
+@mistake("tf_adam_step", "t_minus_1")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta - _tf_lr(lr, t - 1, beta1, beta2) * m / (sqrt(v) + eps), m, v
+
+
+@mistake("tf_adam_step", "old_moments")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    step = _tf_lr(lr, t, beta1, beta2) * m / (sqrt(v) + eps)
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta - step, m, v
+
+
+@mistake("tf_adam_step", "sign")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return theta + _tf_lr(lr, t, beta1, beta2) * m / (sqrt(v) + eps), m, v
+
+
 # In-place versions of the right answer: the values are right, the caller's arrays change.
 MUTATING = {}
 
@@ -704,6 +767,15 @@ def _(theta, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
     theta *= 1 - lr * weight_decay
     delta, m, v = _adam_delta(grad, m, v, t, lr, beta1, beta2, eps)
     return theta + delta, m, v
+
+
+@mutating("tf_adam_step", "m, v")
+def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad**2
+    return theta - _tf_lr(lr, t, beta1, beta2) * m / (sqrt(v) + eps), m, v
 
 
 # ---------------------------------------------------------------------------------------
@@ -1093,3 +1165,47 @@ def test_an_untouched_stub_reads_not_attempted_yet_not_failed():
 
     attempted = exercises.check("linear_warmup", forgot_return)
     assert attempted.attempted and str(attempted).startswith("linear_warmup: FAILED (0 of 7 cases pass)")
+
+
+# ---------------------------------------------------------------------------------------
+# tf_adam_step (lesson 08): the ε-hat Adam of TF1 and Keras
+# ---------------------------------------------------------------------------------------
+def test_tf_adam_step_reference_is_tf1_and_keras_adam():
+    """The reference is the library's TF1 AdamOptimizer, which equals Keras Adam at the same ε."""
+    from lrlessons.exercises.frameworks import reference
+    from lrlessons.frameworks import keras
+
+    for case in exercises.EXERCISES["tf_adam_step"].cases():
+        a = case.args
+        ours = reference(**{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in a.items()})
+        opt = keras.Adam(learning_rate=a["lr"], beta_1=a["beta1"], beta_2=a["beta2"], epsilon=a["eps"])
+        state = opt.init(a["theta"])._replace(count=a["t"] - 1, m=a["m"].copy(), v=a["v"].copy())
+        theirs, state, _ = opt.step(a["theta"].copy(), a["grad"].copy(), state)
+        for x, y in zip(ours, (theirs, state.m, state.v)):
+            assert close(x, y, case.float32), case.name
+
+
+def test_tf_adam_step_names_the_pytorch_form_and_where_the_forms_differ():
+    result = exercises.check("tf_adam_step", MISTAKES[("tf_adam_step", "algorithm_1")])
+    assert result.mistake == "algorithm_1"
+    failed = {c.name for c in result.cases if not c.passed}
+    # The two forms differ only through ε: on the first step with tiny gradients, and with a large ε.
+    assert "tiny gradients, first step: eps-hat matters (Keras eps 1e-7)" in failed
+    assert "later step (t=5), large eps" in failed
+    assert "first step (t=1, m = v = 0)" not in failed        # gradients of size 1, ε = 1e-8: the forms agree
+    from lrlessons.frameworks import tf1
+
+    assert result.equation == dict(tf1.AdamOptimizer(0.001).equations)["delta"]
+
+
+def test_tf_adam_step_float64_scalar_in_lr_t_is_reported_as_dtype():
+    def with_np_sqrt(theta, grad, m, v, t, lr, beta1, beta2, eps):
+        m, v = _moments(grad, m, v, beta1, beta2)
+        lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)   # a float64 scalar: float32 arrays become float64
+        return theta - lr_t * m / (np.sqrt(v) + eps), m, v
+
+    result = exercises.check("tf_adam_step", with_np_sqrt)
+    if np.result_type(np.float64(1.0), np.ones(1, np.float32)) == np.float64:   # NumPy >= 2 (NEP 50)
+        assert result.mistake == "dtype" and [c.name for c in result.cases if not c.passed] == ["float32 (t=2)"]
+    else:                                                                       # NumPy 1.x: value-based casting
+        assert result.passed

@@ -20,8 +20,9 @@ The checking engine is :mod:`lrlessons.exercises.engine`; the exercises are spec
 topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step``),
 ``momentum`` (``momentum_step``, ``nesterov_step``), ``adaptive`` (``adagrad_step``,
 ``rmsprop_step``, ``tf_rmsprop_step``), ``adam`` (``adam_step``, ``adamw_step``), ``decay``
-(``exponential_decay``, ``cosine_decay``) and ``warmup`` (``linear_warmup``,
-``article_warmup``). :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
+(``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
+``article_warmup``) and ``frameworks`` (``tf_adam_step``, the ε-hat Adam of TF1 and Keras).
+:data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
 >>> def my_gd_step(theta, grad, lr):
@@ -51,6 +52,7 @@ from .adam import ADAM_STEP, ADAMW_STEP
 from .adaptive import ADAGRAD_STEP, RMSPROP_STEP, TF_RMSPROP_STEP
 from .decay import COSINE_DECAY, EXPONENTIAL_DECAY
 from .engine import CaseResult, CheckResult, Description, Exercise
+from .frameworks import TF_ADAM_STEP
 from .gradient_descent import GD_STEP
 from .momentum import MOMENTUM_STEP, NESTEROV_STEP
 from .warmup import ARTICLE_WARMUP, LINEAR_WARMUP
@@ -60,6 +62,7 @@ __all__ = [
     "check_gd_step", "check_momentum_step", "check_nesterov_step", "check_adagrad_step",
     "check_rmsprop_step", "check_tf_rmsprop_step", "check_adam_step", "check_adamw_step",
     "check_exponential_decay", "check_cosine_decay", "check_linear_warmup", "check_article_warmup",
+    "check_tf_adam_step",
 ]
 
 #: Every exercise by name, in lesson order.
@@ -70,6 +73,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     ADAM_STEP, ADAMW_STEP,                              # 05 the Adam family
     EXPONENTIAL_DECAY, COSINE_DECAY,                    # 02 decay schedules (cosine again in 09)
     LINEAR_WARMUP, ARTICLE_WARMUP,                      # 06 warmup
+    TF_ADAM_STEP,                                       # 08 frameworks differ
 )}
 
 
@@ -189,3 +193,8 @@ def check_linear_warmup(fn: Callable) -> CheckResult:
 def check_article_warmup(fn: Callable) -> CheckResult:
     """``check('article_warmup', fn)``: see :func:`check` and ``describe('article_warmup')``."""
     return check("article_warmup", fn)
+
+
+def check_tf_adam_step(fn: Callable) -> CheckResult:
+    """``check('tf_adam_step', fn)``: see :func:`check` and ``describe('tf_adam_step')``."""
+    return check("tf_adam_step", fn)
