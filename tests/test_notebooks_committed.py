@@ -17,7 +17,11 @@ is *stored*, i.e. what GitHub, nbviewer and a student opening the file see:
   or the stored ``text/plain`` looks like an ipywidgets repr (``VBox(children=...``,
   ``FloatSlider(value=...``). Tagging a cell that shows no widget is harmless.
 * lessons (``NN_*.ipynb`` with NN < 90) start with the Binder badge cell and end with the
-  prev/next links that ``tools/add_navigation.py`` maintains.
+  prev/next links that ``tools/add_navigation.py`` maintains;
+* clean: no leftover jupytext metadata (``metadata.jupytext``), no machine path in any output
+  (``/home/``, ``/root/``, ``/usr/``, ``site-packages``, ``C:\\``: an interpreter path or a
+  traceback through an installed package says where one machine keeps its files), and in a
+  lesson no code line longer than 100 characters (a long line hides the concept; split it).
 
 The checker is tested on small synthetic notebooks (good and bad) first, so it cannot pass
 vacuously, then run on the real ones.
@@ -47,6 +51,8 @@ WIDGET_SOURCE = re.compile(
 WIDGET_REPR = re.compile(
     r"^[A-Z]\w*\((?:children|value|description|layout|options|outputs|min|max|index|style)="
 )
+MAX_LINE = 100
+MACHINE_PATHS = ("/home/", "/root/", "/usr/", "site-packages", "C:\\")
 
 
 def tags(cell) -> set[str]:
@@ -62,6 +68,24 @@ def shows_widget(cell) -> bool:
         if WIDGET_VIEW in out.get("data", {}) or WIDGET_REPR.match(text):
             return True
     return False
+
+
+def _strings(x):
+    if isinstance(x, str):
+        yield x
+    elif isinstance(x, dict):
+        for v in x.values():
+            yield from _strings(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from _strings(v)
+
+
+def output_text(out) -> str:
+    """Everything an output shows as text: stream, text-like data, error and traceback (no images)."""
+    data = {mime: v for mime, v in out.get("data", {}).items() if not mime.startswith("image/")}
+    parts = [out.get("text", ""), out.get("ename", ""), out.get("evalue", ""), out.get("traceback", []), data]
+    return "\n".join(_strings(parts))
 
 
 def lessons(folder: Path) -> list[str]:
@@ -95,6 +119,13 @@ def problems(path: Path) -> list[str]:
                 found.append(f"cell {i}: traceback on stderr")
     if "widgets" in nb.metadata:
         found.append("widget state in metadata.widgets")
+    if "jupytext" in nb.metadata:
+        found.append("leftover jupytext metadata (metadata.jupytext)")
+    for i, c in code:
+        shown = "\n".join(output_text(out) for out in c.outputs)
+        paths = [p for p in MACHINE_PATHS if p in shown]
+        if paths:
+            found.append(f"cell {i}: an output shows a machine path ({', '.join(map(repr, paths))})")
     for i, c in code:
         if any(WIDGET_VIEW in out.get("data", {}) for out in c.outputs):
             found.append(f"cell {i}: widget view with a random model_id is stored")
@@ -103,6 +134,12 @@ def problems(path: Path) -> list[str]:
         if shows_widget(c) and "nbval-check-output" in tags(c):
             found.append(f"cell {i}: shows a widget but is tagged nbval-check-output")
     if LESSON.match(path.name):
+        for i, c in code:
+            long = [(n, len(line)) for n, line in enumerate(c.source.splitlines(), 1) if len(line) > MAX_LINE]
+            if long:
+                more = f" (and {len(long) - 1} more)" if len(long) > 1 else ""
+                found.append(f"cell {i}: code line {long[0][0]} has {long[0][1]} characters, more than "
+                             f"{MAX_LINE}{more}")
         found += navigation_problems(nb, path.name, lessons(path.parent))
     return found
 
@@ -214,9 +251,23 @@ def replace(cells, index, new):
         (replace(GOOD, 4, ("w", [{"output_type": "display_data", "data": {WIDGET_VIEW: {"model_id": "ab"},
                                                                            "text/plain": "w"}}], ["nbval-ignore-output"])),
          {}, "cell 5: widget view with a random model_id is stored"),
+        (replace(GOOD, 2, ("x = [" + "1, " * 40 + "1]", [], [])), {}, "cell 3: code line 1 has 127 characters, more than 100"),
+        (GOOD, {"jupytext": {"cell_metadata_filter": "tags,-all"}}, "leftover jupytext metadata"),
+        (replace(GOOD, 2, ("print(np.__file__)", [printed("/usr/lib/python3/dist-packages/numpy/__init__.py\n")], [])),
+         {}, "cell 3: an output shows a machine path ('/usr/')"),
+        (replace(GOOD, 2, ("np", [{"output_type": "execute_result", "execution_count": 2,
+                                   "data": {"text/plain": "<module 'numpy' from '/opt/v/lib/site-packages/numpy'>"}}], [])),
+         {}, "cell 3: an output shows a machine path ('site-packages')"),
+        (replace(GOOD, 2, ("where()", [{"output_type": "display_data",
+                                        "data": {"text/html": "<code>C:\\Users\\me\\venv</code>"}}], [])),
+         {}, "cell 3: an output shows a machine path ('C:\\\\')"),
+        (replace(GOOD, 2, ("f()", [{"output_type": "error", "ename": "E", "evalue": "", "traceback": [
+            "File /home/me/lrlessons/x.py, line 1"]}], ["raises-exception"])), {},
+         "cell 3: an output shows a machine path ('/home/')"),
     ],
     ids=["out-of-order", "not-executed", "widget-state", "error", "stderr-traceback", "untagged-widget",
-         "untagged-widget-by-repr", "widget-check-output", "widget-view"],
+         "untagged-widget-by-repr", "widget-check-output", "widget-view", "long-line", "jupytext-metadata",
+         "path-in-print", "path-in-repr", "windows-path", "path-in-traceback"],
 )
 def test_checker_rejects_bad_notebooks(tmp_path, cells, metadata, expected):
     path = make(tmp_path, "00_a.ipynb", cells, **metadata)
@@ -245,6 +296,23 @@ def test_checker_requires_navigation(tmp_path):
 
 def test_scratch_notebooks_need_no_navigation(tmp_path):
     assert problems(make(tmp_path, "99_scratch.ipynb", GOOD, nav=False)) == []
+
+
+def test_line_length_is_a_lesson_rule_paths_and_jupytext_are_everywhere(tmp_path):
+    long = replace(GOOD, 2, ("x = [" + "1, " * 40 + "1]", [], []))
+    assert problems(make(tmp_path, "99_scratch.ipynb", long, nav=False)) == []
+    assert problems(make(tmp_path, "00_a.ipynb", replace(long, 1, ("y = 1", [], [])))) != []
+    exactly = replace(GOOD, 2, ("x = '" + "a" * (MAX_LINE - 6) + "'", [], []))
+    assert problems(make(tmp_path, "00_a.ipynb", exactly)) == []          # 100 characters are fine
+    messy = make(tmp_path, "99_messy.ipynb", replace(GOOD, 2, ("p", [printed("/root/x\n")], [])), nav=False,
+                 jupytext={"formats": "ipynb,py"})
+    assert problems(messy) == ["leftover jupytext metadata (metadata.jupytext)",
+                               "cell 2: an output shows a machine path ('/root/')"]
+
+
+def test_images_are_not_searched_for_paths(tmp_path):
+    png = {"output_type": "display_data", "data": {"image/png": "iVBOR/usr/home/site-packages", "text/plain": "<Figure>"}}
+    assert problems(make(tmp_path, "00_a.ipynb", replace(GOOD, 2, ("fig", [png], [])))) == []
 
 
 # --- the tools, on synthetic notebooks ----------------------------------------------------
