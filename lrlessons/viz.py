@@ -644,6 +644,9 @@ def plot_lr_range_test(lrs: Any, losses: Any, suggestion: Any = None, ax: Any = 
 
     ``suggestion`` is a learning rate (a vertical line) or a ``(low, high)`` range (shaded);
     the LR range test is a heuristic (Smith 2017, arXiv:1506.01186), and the legend says so.
+    The vertical axis frames the dip of ``losses``, from its lowest value to the highest one
+    before it, with margins: the blow-up at the end rises out of the frame, and neither it nor
+    a spike of a raw minibatch loss drawn on the same axis can flatten the curve.
     """
     fig, ax = _fig_ax(ax)
     style_axes(ax)
@@ -661,6 +664,12 @@ def plot_lr_range_test(lrs: Any, losses: Any, suggestion: Any = None, ax: Any = 
             ax.axvspan(s[0], s[1], color=color(2), alpha=0.2, label=f"suggested α ∈ [{s[0]:.2g}, {s[1]:.2g}] (heuristic)")
         else:
             ax.axvline(s[0], color=color(3), linestyle="--", label=f"suggested α = {s[0]:.2g} (heuristic)")
+    shown = L[:last]
+    if shown.size:
+        i_min = int(np.argmin(shown))
+        bottom, top = float(shown[i_min]), float(np.max(shown[: i_min + 1]))   # the dip and its rim
+        pad = max(top - bottom, 0.05 * abs(top), 1e-12)
+        ax.set_ylim(bottom - 0.15 * pad, top + 0.6 * pad)
     ax.set_xscale("log")
     ax.set_xlabel(r"learning rate $\alpha$")
     ax.set_ylabel(r"loss $f(\theta)$")
