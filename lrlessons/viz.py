@@ -513,7 +513,9 @@ def plot_heatmap(
     Diverged cells (``diverged`` True, or a non-finite value) are drawn grey with ``///``
     hatching and a "diverged" legend entry, never as colours. ``lines`` (label -> ``(xs, ys)``)
     and ``points`` (label -> ``(x, y)``) overlay theory, e.g. gradient descent's
-    :math:`\alpha = 2/L` limit or heavy ball's optimum.
+    :math:`\alpha = 2/L` limit or heavy ball's optimum. A linear axis of at most 12 values is
+    ticked at those values (a row is labelled by its own hyperparameter, never by a round
+    number between rows).
 
     >>> v = np.array([[1.0, 0.1], [0.5, np.inf]])
     >>> fig = plot_heatmap(v, x=[0.1, 1.0], y=[1, 2])
@@ -562,6 +564,9 @@ def plot_heatmap(
         ax.set_yscale("log")
     ax.set_xlim(xe[0], xe[-1])
     ax.set_ylim(ye[0], ye[-1])
+    for axis, values, log in ((ax.xaxis, x, xlog), (ax.yaxis, y, ylog)):
+        if not log and values.size <= 12:          # a short linear grid: one tick per row or column
+            axis.set_ticks(values, labels=[f"{v:g}" for v in values])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:

@@ -181,3 +181,13 @@ def test_plot_lr_range_test_frames_the_dip_not_the_blow_up():
     viz.plot_lr_range_test(lrs, loss, ax=ax)
     bottom, top = ax.get_ylim()
     assert bottom < 0.35 and 0.6 < top < 1.0
+
+
+def test_plot_heatmap_ticks_a_short_linear_axis_at_its_grid_values():
+    v = np.arange(12.0).reshape(4, 3) + 1
+    fig = viz.plot_heatmap(v, x=[0.01, 0.1, 1.0], y=[0.0, 0.3, 0.6, 0.9])
+    ax = fig.axes[0]
+    assert ax.get_yticks().tolist() == [0.0, 0.3, 0.6, 0.9]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "0.3", "0.6", "0.9"]
+    assert ax.get_xscale() == "log"                                  # the lr axis keeps its decades
+
