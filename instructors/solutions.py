@@ -103,8 +103,23 @@ def article_warmup(step):
 
 
 @_solution
+def triangular(step, base_lr, max_lr, step_size):
+    L = 2 * step_size                                    # a cycle: step_size up, step_size down
+    c = np.floor(1 + np.asarray(step) / L)               # c = ⌊1 + t/L⌋
+    x = 1 + np.asarray(step) / L - c                     # x ∈ [0, 1)
+    s = np.where(x <= 0.5, 2 * x, 2 * (1 - x))           # 0 → 1 → 0
+    return base_lr + (max_lr - base_lr) * s              # η = η_lo + (η_hi − η_lo) s
+
+
+@_solution
 def tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
     m = beta1 * m + (1 - beta1) * grad                   # m_t = β₁ m_{t-1} + (1-β₁) g_t
     v = beta2 * v + (1 - beta2) * grad**2                # v_t = β₂ v_{t-1} + (1-β₂) g_t²
     lr_t = lr * (1 - beta2**t) ** 0.5 / (1 - beta1**t)   # α'_t = α √(1-β₂ᵗ) / (1-β₁ᵗ)
     return theta - lr_t * m / (np.sqrt(v) + eps), m, v   # θ ← θ − α'_t m_t / (√v_t + ε̂)
+
+
+@_solution
+def multistep_lr(step, learning_rate, milestones, gamma):
+    k = np.sum(np.asarray(milestones) <= np.asarray(step)[..., None], axis=-1)   # k = #{m ≤ t}
+    return learning_rate * gamma**k                      # η = η₀ γ^k

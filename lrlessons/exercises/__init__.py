@@ -21,7 +21,8 @@ topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step
 ``momentum`` (``momentum_step``, ``nesterov_step``), ``adaptive`` (``adagrad_step``,
 ``rmsprop_step``, ``tf_rmsprop_step``), ``adam`` (``adam_step``, ``adamw_step``), ``decay``
 (``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
-``article_warmup``) and ``frameworks`` (``tf_adam_step``, the ε-hat Adam of TF1 and Keras).
+``article_warmup``), ``cyclical`` (``triangular``), ``frameworks`` (``tf_adam_step``, the ε-hat Adam of
+TF1 and Keras) and ``step_decay`` (``multistep_lr``).
 :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
@@ -56,13 +57,15 @@ from .frameworks import TF_ADAM_STEP
 from .gradient_descent import GD_STEP
 from .momentum import MOMENTUM_STEP, NESTEROV_STEP
 from .warmup import ARTICLE_WARMUP, LINEAR_WARMUP
+from .cyclical import TRIANGULAR
+from .step_decay import MULTISTEP_LR
 
 __all__ = [
     "available", "describe", "check", "CheckResult", "CaseResult", "Description", "EXERCISES",
     "check_gd_step", "check_momentum_step", "check_nesterov_step", "check_adagrad_step",
     "check_rmsprop_step", "check_tf_rmsprop_step", "check_adam_step", "check_adamw_step",
     "check_exponential_decay", "check_cosine_decay", "check_linear_warmup", "check_article_warmup",
-    "check_tf_adam_step",
+    "check_triangular", "check_tf_adam_step", "check_multistep_lr",
 ]
 
 #: Every exercise by name, in lesson order.
@@ -73,7 +76,9 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     ADAM_STEP, ADAMW_STEP,                              # 05 the Adam family
     EXPONENTIAL_DECAY, COSINE_DECAY,                    # 02 decay schedules (cosine again in 09)
     LINEAR_WARMUP, ARTICLE_WARMUP,                      # 06 warmup
+    TRIANGULAR,                                         # 07 cyclical learning rates
     TF_ADAM_STEP,                                       # 08 frameworks differ
+    MULTISTEP_LR,                                       # 09 putting it together (step decay)
 )}
 
 
@@ -195,6 +200,16 @@ def check_article_warmup(fn: Callable) -> CheckResult:
     return check("article_warmup", fn)
 
 
+def check_triangular(fn: Callable) -> CheckResult:
+    """``check('triangular', fn)``: see :func:`check` and ``describe('triangular')``."""
+    return check("triangular", fn)
+
+
 def check_tf_adam_step(fn: Callable) -> CheckResult:
     """``check('tf_adam_step', fn)``: see :func:`check` and ``describe('tf_adam_step')``."""
     return check("tf_adam_step", fn)
+
+
+def check_multistep_lr(fn: Callable) -> CheckResult:
+    """``check('multistep_lr', fn)``: see :func:`check` and ``describe('multistep_lr')``."""
+    return check("multistep_lr", fn)
