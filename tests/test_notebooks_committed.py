@@ -21,7 +21,9 @@ is *stored*, i.e. what GitHub, nbviewer and a student opening the file see:
 * clean: no leftover jupytext metadata (``metadata.jupytext``), no machine path in any output
   (``/home/``, ``/root/``, ``/usr/``, ``site-packages``, ``C:\\``: an interpreter path or a
   traceback through an installed package says where one machine keeps its files), and in a
-  lesson no code line longer than 100 characters (a long line hides the concept; split it).
+  lesson no code line longer than 100 characters (a long line hides the concept; split it);
+  no output showing a memory address (``<matplotlib.lines.Line2D at 0x7f...>``: a cell that
+  ends in a plotting call prints a value that means nothing and changes on every run).
 
 The checker is tested on small synthetic notebooks (good and bad) first, so it cannot pass
 vacuously, then run on the real ones.
@@ -53,6 +55,7 @@ WIDGET_REPR = re.compile(
 )
 MAX_LINE = 100
 MACHINE_PATHS = ("/home/", "/root/", "/usr/", "site-packages", "C:\\")
+MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]{4,}")
 
 
 def tags(cell) -> set[str]:
@@ -126,6 +129,10 @@ def problems(path: Path) -> list[str]:
         paths = [p for p in MACHINE_PATHS if p in shown]
         if paths:
             found.append(f"cell {i}: an output shows a machine path ({', '.join(map(repr, paths))})")
+        address = MEMORY_ADDRESS.search(shown)
+        if address:
+            found.append(f"cell {i}: an output shows a memory address ('{address.group(0).strip()}'): "
+                         "end the cell with a value that means something, or with ';'")
     for i, c in code:
         if any(WIDGET_VIEW in out.get("data", {}) for out in c.outputs):
             found.append(f"cell {i}: widget view with a random model_id is stored")
@@ -264,10 +271,13 @@ def replace(cells, index, new):
         (replace(GOOD, 2, ("f()", [{"output_type": "error", "ename": "E", "evalue": "", "traceback": [
             "File /home/me/lrlessons/x.py, line 1"]}], ["raises-exception"])), {},
          "cell 3: an output shows a machine path ('/home/')"),
+        (replace(GOOD, 2, ("ax.plot(x)", [{"output_type": "execute_result", "execution_count": 2, "data": {
+            "text/plain": "[<matplotlib.lines.Line2D at 0x7f0c0c1ae850>]"}}], [])), {},
+         "cell 3: an output shows a memory address ('at 0x7f0c0c1ae850')"),
     ],
     ids=["out-of-order", "not-executed", "widget-state", "error", "stderr-traceback", "untagged-widget",
          "untagged-widget-by-repr", "widget-check-output", "widget-view", "long-line", "jupytext-metadata",
-         "path-in-print", "path-in-repr", "windows-path", "path-in-traceback"],
+         "path-in-print", "path-in-repr", "windows-path", "path-in-traceback", "memory-address"],
 )
 def test_checker_rejects_bad_notebooks(tmp_path, cells, metadata, expected):
     path = make(tmp_path, "00_a.ipynb", cells, **metadata)
