@@ -42,6 +42,7 @@ NOTEBOOKS = ROOT / "notebooks"
 EXTRA_KEYS = [
     "metadata.signature",
     "metadata.widgets",
+    "metadata.jupytext",
     "cell.metadata.collapsed",
     "cell.metadata.ExecuteTime",
     "cell.metadata.execution",
