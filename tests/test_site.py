@@ -31,6 +31,7 @@ import importlib
 import importlib.util
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -67,7 +68,14 @@ def site_extension():
 
 
 def lesson_names() -> list[str]:
-    lesson = site_extension().LESSON
+    """The lessons the site renders (the extension's ``LESSON`` pattern, read without importing
+    it: this runs at collection, also where Sphinx is not installed)."""
+    import ast
+
+    tree = ast.parse((DOCS / "_ext" / "lrlessons_site.py").read_text(encoding="utf-8"))
+    pattern = next(ast.literal_eval(node.value.args[0]) for node in tree.body if isinstance(node, ast.Assign)
+                   and getattr(node.targets[0], "id", "") == "LESSON")
+    lesson = re.compile(pattern)
     return [p.stem for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if lesson.match(p.name)]
 
 
@@ -340,6 +348,9 @@ def browse(page, url: str) -> dict:
     assert mathjax == "ok" or math["spans"] == 0, f"{url}: MathJax did not load"
     images = page.evaluate(IMAGES)
     raw = page.evaluate(RAW_TEX)
+    # Whatever the page still loads (MathJax fonts and extensions) finishes here, so its
+    # failures are this page's, and the next goto aborts nothing.
+    page.wait_for_load_state("networkidle", timeout=30_000)
     return {"math": math, "images": images, "raw": raw, "problems": list(page.problems), "outside": list(page.outside)}
 
 
