@@ -18,6 +18,7 @@ _LAZY = {
     "theory": ("lrlessons.theory", None),
     "frameworks": ("lrlessons.frameworks", None),
     "exercises": ("lrlessons.exercises", None),
+    "reference": ("lrlessons.reference", None),
     "viz": ("lrlessons.viz", None),
     "widgets": ("lrlessons.widgets", None),
 }

@@ -111,7 +111,7 @@ def lab(workdir):
         import jupyterlab.galata  # noqa: F401
     except ImportError as exc:
         unavailable(f"{exc.name} is not installed (pip install -e '.[test]')")
-    # The served tree mirrors the repository (lessons may read ../tests/fixtures): notebooks/
+    # The served tree mirrors the repository (lessons read their reference data from the installed package): notebooks/
     # is a copy, everything else a symbolic link.
     root = workdir / "repo"
     root.mkdir()

@@ -1,11 +1,12 @@
 """create_learning_rate: the Object Detection API builder, its upstream test values and config formats.
 
 Expected values are those of tensorflow/models ``research/object_detection/utils/
-learning_schedules_test.py`` (TF2-era, @417e1f5), listed in shared/reference/frameworks.md §2.2.
+learning_schedules_test.py`` (TF2-era, @417e1f5).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 
 import lrlessons
 from lrlessons import schedules
-from lrlessons.frameworks.od_api.builder import (
+from lrlessons.frameworks.od_api import (
     ODLearningRate,
     cosine_decay_with_warmup,
     create_learning_rate,
@@ -251,3 +252,26 @@ def test_no_cosine_phase_gives_base_then_zero():
     # upstream divides 0 by 0 here; lrlessons keeps the base rate up to total_steps, then 0
     s = cosine_decay_with_warmup(1.0, 10, 0.5, warmup_steps=10)
     np.testing.assert_allclose(s([0, 5, 10, 11]), [0.5, 0.75, 1.0, 0.0])
+
+
+# ---------------------------------------------------------------------------------------
+# layout: the builder and the text-format parser are separate modules, one package
+# ---------------------------------------------------------------------------------------
+
+
+def test_package_exports_builder_and_parser():
+    from lrlessons.frameworks import od_api
+
+    assert set(od_api.__all__) == {"create_learning_rate", "parse_text_format", "ODLearningRate",
+                                   "exponential_decay_with_burnin", "manual_stepping", "cosine_decay_with_warmup"}
+    assert od_api.parse_text_format.__module__ == "lrlessons.frameworks.od_api.text_format"
+    assert od_api.create_learning_rate.__module__ == "lrlessons.frameworks.od_api.builder"
+
+
+def test_od_schedule_computes_its_core_composition():
+    s = create_learning_rate(COSINE_DICT)
+    assert isinstance(s.schedule, schedules.Warmup) and isinstance(s.schedule.schedule, schedules.CosineDecay)
+    np.testing.assert_array_equal(s(STEPS), s.schedule(STEPS))
+    assert s.source == inspect.getsource(type(s).formula) and "return schedule(t)" in s.source
+    batched = ODLearningRate(s.kind, s.fields, schedules.warmup(schedules.cosine_decay([0.04, 0.08], 23000), 2000))
+    assert batched(STEPS).shape == (2, STEPS.size)

@@ -14,17 +14,20 @@ is a large relative error). The same formulas run in float64 through Keras 3 and
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from lrlessons import schedules
+from lrlessons import reference, schedules
 from lrlessons.frameworks import keras, optax, pytorch, tf1
 
-FIXTURE = Path(__file__).parent / "fixtures" / "schedules.json"
-DOC = json.loads(FIXTURE.read_text())
+FIXTURE = Path(reference.__file__).parent / "schedules.json"
+DOC = reference.load("schedules")            # as lessons read it
 CASES = DOC["cases"]
 MODULES = {"pytorch": pytorch, "tf1": tf1, "keras": keras, "optax": optax}
 
@@ -236,3 +239,64 @@ def test_momentum_schedule_drives_pytorch_optimizers():
         theta, state, tr = sgd.step(theta, np.array([1.0]), state)
     m = [float(s.momentum(k)) for k in range(3)]                # b_1 = g, b_k = m_{k-1} b + g
     assert float(tr.b[0]) == pytest.approx((m[1] * 1 + 1) * m[2] + 1, rel=1e-15)
+
+
+# -- one formula per schedule, public names only -------------------------------------------
+FRAMEWORK_SCHEDULES = [build(c) for c in CASES] + [
+    pytorch.CyclicMomentum(0.8, 0.9, step_size_up=3), pytorch.OneCycleMomentum(total_steps=20, three_phase=True),
+    pytorch.LambdaLR([0.1, 0.2], lr_lambda=lambda e: 1.0 / (e + 1)),
+]
+
+
+def _classes():
+    seen = {}
+    for s in FRAMEWORK_SCHEDULES:
+        seen.setdefault(type(s), s)
+    return list(seen.values())
+
+
+@pytest.mark.parametrize("s", _classes(), ids=lambda s: type(s).__name__)
+def test_framework_schedule_runs_the_public_formula_that_source_shows(s, monkeypatch):
+    f = type(s).formula
+    assert s.formula is f and not f.__name__.startswith("_") and f.__qualname__ == f.__name__
+    assert getattr(sys.modules[f.__module__], f.__name__) is f
+    assert s.source == inspect.getsource(f)
+    steps = np.arange(15)
+    expected = s(steps)
+    calls = []
+    monkeypatch.setattr(type(s), "formula", staticmethod(lambda *a: calls.append(a) or f(*a)))
+    np.testing.assert_array_equal(s(steps), expected)
+    assert calls
+
+
+def test_momentum_schedules_share_the_core_building_blocks():
+    assert "triangle(" in pytorch.CyclicMomentum().source and "triangle(" in schedules.cyclic(0.1, 1.0).source
+    assert "one_cycle_phases(" in pytorch.OneCycleMomentum().source and "one_cycle_phases(" in schedules.one_cycle(1.0, 10).source
+
+
+def _private(name):
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+FRAMEWORK_FILES = sorted((Path(schedules.__file__).parents[1] / "frameworks").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", FRAMEWORK_FILES, ids=lambda p: str(p.relative_to(p.parents[2])))
+def test_no_framework_module_reads_a_private_name(path):
+    tree = ast.parse(path.read_text())
+    aliases = set()                              # names bound to lrlessons modules (S, schedules, ...)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            for a in node.names:
+                assert not _private(a.name), (path.name, node.module, a.name)
+                aliases.add(a.asname or a.name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+            assert not _private(node.attr), (path.name, f"{node.value.id}.{node.attr}")
+
+
+def test_the_private_name_check_can_fail(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from ... import schedules as S\nS._call_piece(None, None)\n")
+    with pytest.raises(AssertionError):
+        test_no_framework_module_reads_a_private_name(bad)

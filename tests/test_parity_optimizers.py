@@ -1,6 +1,6 @@
 """Parity: lrlessons' framework optimizers replay the real frameworks' trajectories.
 
-``tests/fixtures/optimizers.json`` was written by ``tools/make_fixtures_optimizers.py``, which
+``lrlessons/reference/optimizers.json`` was written by ``tools/make_fixtures_optimizers.py``, which
 drove the real PyTorch, TF1, Keras 3 and optax optimizers in float64 (format and provenance in
 that script's docstring; versions in the file's ``"versions"``). Each case stores the exact
 constructor arguments, ``theta0``, the gradients fed and the parameters after every update.
@@ -12,14 +12,13 @@ every update must agree to ``rtol=1e-12``. numpy only.
 from __future__ import annotations
 
 import importlib
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-FIXTURE = Path(__file__).parent / "fixtures" / "optimizers.json"
-DATA = json.loads(FIXTURE.read_text())
+from lrlessons import reference
+
+DATA = reference.load("optimizers")          # lrlessons/reference/optimizers.json, as lessons read it
 CASES = DATA["cases"]
 BY_ID = {c["id"]: c for c in CASES}
 

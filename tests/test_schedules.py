@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -347,3 +350,129 @@ def test_validation_names_parameter_and_value(make, exc, parts):
 def test_batched_validation_names_the_entry():
     with pytest.raises(ValueError, match=r"'decay_steps'.*-5\.0 at index 1"):
         S.exponential_decay(0.1, [10, -5, 3], 0.5)
+
+
+# ---------------------------------------------------------------------------------------
+# one formula per schedule: public, module-level, what __call__ runs, what .source shows
+# ---------------------------------------------------------------------------------------
+
+EVERY = [
+    S.constant(0.1), S.linear(0.1, 0.0, 5), S.exponential_decay(0.1, 5, 0.5, staircase=True),
+    S.natural_exp_decay(0.1, 5, 0.1), S.inverse_time_decay(0.1, 5, 0.1), S.polynomial_decay(0.1, 5, cycle=True),
+    S.piecewise_constant([2, 4], [1.0, 0.5, 0.1]), S.piecewise_interpolate([0, 5], [1.0, 0.0], "cosine"),
+    S.cosine_decay(0.1, 5), S.cosine_decay_restarts(0.1, 5), S.linear_cosine_decay(0.1, 5),
+    S.cyclic(0.1, 1.0, 2, mode="triangular2"), S.one_cycle(0.1, 10, three_phase=True),
+    S.clip(S.exponential_decay(1.0, 1, 0.5), 0.2), S.join([S.constant(0.1), S.linear(0.2, 0.0, 3)], [3]),
+    S.warmup(S.cosine_decay(0.1, 10), 3, start_lr=0.01),
+]
+
+
+def test_every_factory_is_covered():
+    classes = {type(s).__name__ for s in EVERY}
+    factories = [n for n in S.__all__ if n not in ("Schedule", "as_schedule")]
+    assert len(classes) == len(factories) == 16
+
+
+@pytest.mark.parametrize("s", EVERY, ids=lambda s: type(s).__name__)
+def test_call_runs_the_public_formula_that_source_shows(s, monkeypatch):
+    f = type(s).formula
+    # one public, module-level function, found under its own name in its module
+    assert s.formula is f and not f.__name__.startswith("_") and f.__qualname__ == f.__name__
+    assert getattr(sys.modules[f.__module__], f.__name__) is f
+    assert s.source == inspect.getsource(f) and s.source.startswith(f"def {f.__name__}(")
+    assert list(inspect.signature(f).parameters)[1:] == list(s.hyperparameters)
+    steps = np.arange(12)
+    expected = s(steps)
+    calls = []
+
+    def spy(*args):
+        calls.append(args)
+        return f(*args)
+
+    monkeypatch.setattr(type(s), "formula", staticmethod(spy))
+    np.testing.assert_array_equal(s(steps), expected)
+    assert calls and calls[0][0] is not steps and np.array_equal(calls[0][0], steps)
+
+
+def test_source_shows_the_staircase_floor_and_the_warmup_clock():
+    src = S.exponential_decay(0.1, 1000, 0.96, staircase=True).source
+    assert "p = t / decay_steps" in src and "if staircase:" in src and "p = np.floor(p)" in src
+    assert "return learning_rate * decay_rate**p" in src
+    w = S.warmup(S.constant(0.01), 1000).source
+    assert "schedule(np.zeros_like(t))" in w                       # the ramp ends at s(0)
+    assert "schedule(np.maximum(t - warmup_steps, 0))" in w        # s(t - W): the clock restarts at W
+    assert "np.where(t < warmup_steps, ramp, after)" in w
+
+
+def test_formulas_are_plain_functions_of_float_steps():
+    t = np.array([0.0, 999.0, 1000.0, 2500.0])
+    np.testing.assert_array_equal(S.decay.exponential_decay_formula(t, 0.1, 1000, 0.96, True),
+                                  S.exponential_decay(0.1, 1000, 0.96, staircase=True)(t))
+    # a composite formula takes the schedule it wraps as any function of the step
+    article = S.compose.warmup_formula(np.arange(3000.0), lambda t: np.full(np.shape(t), 0.01), 1000, 0.0)
+    np.testing.assert_array_equal(article, S.warmup(S.constant(0.01), 1000)(np.arange(3000)))
+
+
+def test_hyperparameters_by_name_and_frozen():
+    s = S.warmup(S.exponential_decay([0.1, 0.2], 10, 0.5), warmup_steps=[5, 7])
+    assert list(s.hyperparameters) == ["schedule", "warmup_steps", "start_lr"]
+    assert s.warmup_steps.tolist() == [5.0, 7.0] and s.schedule.learning_rate.tolist() == [0.1, 0.2]
+    assert S.piecewise_constant([3, 9], [1.0, 0.5, 0.1]).boundaries.tolist() == [3, 9]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.start_lr = 0.5
+    with pytest.raises(TypeError):
+        S.ExponentialDecay(0.1, 10)                                 # every hyperparameter is required
+
+
+def _nonnegative_formula(t, learning_rate):
+    assert np.all(t >= 0), t
+    return learning_rate + 0.0 * t
+
+
+class _NonNegative(S.Schedule):
+    formula = staticmethod(_nonnegative_formula)
+    batched = ("learning_rate",)
+
+
+def test_composites_never_evaluate_a_piece_at_a_negative_step():
+    steps = np.arange(20)
+    j = S.join([S.constant(1.0), _NonNegative(0.5), _NonNegative([0.1, 0.2])], [5, 9])
+    np.testing.assert_array_equal(j(steps)[1], np.where(steps < 5, 1.0, np.where(steps < 9, 0.5, 0.2)))
+    w = S.warmup(_NonNegative(0.3), [4, 8])
+    assert w(steps).shape == (2, 20) and w(3).shape == (2,)
+    plain = S.join([S.constant(1.0), lambda t: np.sqrt(np.asarray(t, float))], [5])   # NaN at a negative step
+    assert np.all(np.isfinite(plain(steps)))
+
+
+PAIRED = [   # batched warmup steps wrapped around batched schedules: run i pairs with W_i
+    ("piecewise", lambda i: S.warmup(S.piecewise_constant([3], _pick([[1.0, 0.5], [2.0, 1.0], [4.0, 2.0]], i), closed="left"),
+                                     _pick([2, 4, 6], i))),
+    ("interpolate", lambda i: S.warmup(S.piecewise_interpolate([0, 4], _pick([[1.0, 0.5], [2.0, 1.0], [4.0, 2.0]], i)),
+                                       _pick([2, 4, 6], i))),
+    ("join", lambda i: S.warmup(S.join([S.constant(_pick([1.0, 2.0, 3.0], i)), S.linear(1.0, 0.0, _pick([2, 4, 8], i))], [3]),
+                                _pick([1, 2, 3], i), start_lr=_pick([0.0, 0.1, 0.2], i))),
+    ("warmup_of_warmup", lambda i: S.warmup(S.warmup(S.cosine_decay(_pick([1.0, 2.0, 3.0], i), 10), _pick([2, 3, 4], i)),
+                                            _pick([5, 1, 3], i))),
+    ("clip", lambda i: S.clip(S.warmup(S.exponential_decay(1.0, 1, _pick([0.5, 0.6, 0.7], i)), _pick([2, 4, 6], i)),
+                              min_learning_rate=_pick([0.1, 0.2, 0.3], i))),
+]
+
+
+@pytest.mark.parametrize("name,make", PAIRED, ids=[p[0] for p in PAIRED])
+def test_batched_warmup_pairs_run_i_with_its_own_steps(name, make):
+    steps = np.array([0, 1, 2, 3, 5, 8, 13, 21])
+    batched = make(None)
+    assert batched.batch_shape == (3,)
+    for step in (steps, steps.reshape(2, 4), np.int64(5)):
+        out = batched(step)
+        assert out.shape == (3,) + np.shape(step)
+        for i in range(3):
+            np.testing.assert_array_equal(out[i], make(i)(step))
+
+
+def test_evaluate_calls_any_schedule_without_checking_steps():
+    s = S.cosine_decay([1.0, 2.0], 10)
+    np.testing.assert_array_equal(S.evaluate(s, np.array([0.0, 5.0])), s([0, 5]))
+    np.testing.assert_array_equal(S.evaluate(lambda t: t * 0.5, np.array([2.0, 4.0])), [1.0, 2.0])
+    with pytest.raises(ValueError, match="'step'"):
+        S.check_steps("cosine_decay", [0, -3])

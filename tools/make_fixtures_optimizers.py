@@ -1,4 +1,4 @@
-"""Reference optimizer trajectories from the REAL frameworks -> ``tests/fixtures/optimizers.json``.
+"""Reference optimizer trajectories from the REAL frameworks -> ``lrlessons/reference/optimizers.json``.
 
 Run by hand in a throwaway environment that has torch (CPU), tensorflow-cpu, keras 3, jax and
 optax (never a test dependency)::
@@ -97,7 +97,7 @@ import numpy as np
 
 STEPS = 64
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "tests" / "fixtures" / "optimizers.json"
+OUT = ROOT / "lrlessons" / "reference" / "optimizers.json"
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Write tests/fixtures/schedules.json: every framework schedule evaluated by the real framework.
+"""Write lrlessons/reference/schedules.json: every framework schedule evaluated by the real framework.
 
 Run by hand in a throwaway environment that has torch (CPU), tensorflow-cpu, keras 3, jax and
 optax installed (never a test dependency)::
@@ -38,7 +38,7 @@ warnings.filterwarnings("ignore")
 
 import numpy as np  # noqa: E402
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "schedules.json"
+OUT = Path(__file__).resolve().parent.parent / "lrlessons" / "reference" / "schedules.json"
 
 LAMBDAS = {
     "pow095": lambda epoch: 0.95**epoch,

@@ -2,8 +2,8 @@ r"""Keras 3 ``keras.optimizers.schedules``, built from :mod:`lrlessons.schedules
 
 Keras signatures and defaults (``name`` is accepted and ignored). A Keras schedule is called
 with ``optimizer.iterations`` before its increment, so the first update uses ``s(0)``.
-Source: keras-team/keras ``keras/src/optimizers/schedules/learning_rate_schedule.py``
-(``shared/reference/frameworks.md`` §3).
+Source: keras-team/keras ``keras/src/optimizers/schedules/learning_rate_schedule.py`` (the same
+code as tf.keras, tensorflow/tensorflow ``python/keras/optimizer_v2/learning_rate_schedule.py``).
 
 >>> s = CosineDecay(0.0, decay_steps=100, alpha=0.1, warmup_target=1.0, warmup_steps=10)
 >>> [f"{float(v):.2f}" for v in s([5, 10, 60, 110, 200])]

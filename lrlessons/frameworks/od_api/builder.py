@@ -6,7 +6,8 @@ The article this project began from frames every learning-rate strategy around
 ``learning_rate { ... }`` block of a ``pipeline.config`` into a schedule. This module
 reproduces it with the same config kinds, field names, proto defaults
 (``protos/optimizer.proto``) and the current (TF2-era) formulas of
-``utils/learning_schedules.py``; see ``shared/reference/frameworks.md`` §2.
+``utils/learning_schedules.py`` (as in tensorflow/models@417e1f5, whose
+``utils/learning_schedules_test.py`` values the tests reproduce).
 
 The four kinds and the core schedules they become:
 
@@ -21,8 +22,8 @@ The four kinds and the core schedules they become:
 =================================== ===============================================================
 
 The config may be a dict, a JSON string, a path to a JSON or text file, or the protobuf
-text-format block pasted from a ``pipeline.config`` (parsed here by a small parser; nothing is
-ever evaluated). Beware the proto defaults: a cosine config that sets only
+text-format block pasted from a ``pipeline.config`` (parsed by
+:func:`~lrlessons.frameworks.od_api.text_format.parse_text_format`; nothing is ever evaluated). Beware the proto defaults: a cosine config that sets only
 ``learning_rate_base`` and ``total_steps`` still warms up for 10000 steps from 2e-4.
 
 >>> lr = create_learning_rate('''
@@ -45,7 +46,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +53,9 @@ import numpy as np
 
 from ... import schedules as S
 from ..._checks import check_integer, check_interval, closest
+from .text_format import parse_text_format
 
-__all__ = ["create_learning_rate", "parse_text_format", "ODLearningRate", "exponential_decay_with_burnin", "manual_stepping",
+__all__ = ["create_learning_rate", "ODLearningRate", "exponential_decay_with_burnin", "manual_stepping",
            "cosine_decay_with_warmup"]
 
 _UINT32 = 2**32 - 1
@@ -94,132 +95,6 @@ _CLASS_NAMES = {
     "manual_step_learning_rate": "ManualStepLearningRate",
     "cosine_decay_learning_rate": "CosineDecayLearningRate",
 }
-
-
-# ----------------------------------------------------------------------------------------
-# protobuf text format
-# ----------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    r"""\s*(?:
-        (?P<comment>\#[^\n]*)
-      | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
-      | (?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?[fF]?)
-      | (?P<name>[A-Za-z_][A-Za-z0-9_.]*)
-      | (?P<punct>[{}:<>\[\],;])
-    )""",
-    re.VERBOSE,
-)
-
-
-def _tokenize(text: str) -> list[tuple[str, str, int]]:
-    tokens, pos = [], 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            line = text.count("\n", 0, pos) + 1
-            snippet = text[pos:pos + 20].strip()
-            raise ValueError(f"Cannot parse the text-format config at line {line}: unexpected {snippet!r}.")
-        kind = m.lastgroup
-        if kind != "comment":
-            tokens.append((kind, m.group(kind), text.count("\n", 0, m.start(kind)) + 1))
-        pos = m.end()
-    return tokens
-
-
-def _scalar(kind: str, tok: str) -> Any:
-    if kind == "string":
-        return bytes(tok[1:-1], "utf-8").decode("unicode_escape")
-    if kind == "number":
-        tok = tok.rstrip("fF")
-        if re.fullmatch(r"[-+]?\d+", tok):
-            return int(tok)
-        return float(tok)
-    low = tok.lower()
-    if low in ("true", "t"):
-        return True
-    if low in ("false", "f"):
-        return False
-    if low in ("inf", "infinity", "-inf", "nan"):
-        return float(low)
-    return tok  # an enum name
-
-
-def parse_text_format(text: str) -> dict[str, Any]:
-    """Parse protobuf text format into nested dicts; a repeated field becomes a list.
-
-    Handles ``name: value``, ``name { ... }``, ``name: { ... }``, ``name < ... >``, ``[a, b]``
-    lists, ``#`` comments and optional ``,``/``;`` separators. Values are ints, floats, bools,
-    strings or enum names. Nothing is evaluated.
-
-    >>> parse_text_format('schedule { step: 10 learning_rate: .1 } schedule { step: 20 } warmup: true')
-    {'schedule': [{'step': 10, 'learning_rate': 0.1}, {'step': 20}], 'warmup': True}
-    """
-    tokens = _tokenize(text)
-    pos = 0
-
-    def err(msg: str) -> ValueError:
-        line = tokens[pos][2] if pos < len(tokens) else (tokens[-1][2] if tokens else 1)
-        return ValueError(f"Cannot parse the text-format config at line {line}: {msg}.")
-
-    def value():
-        nonlocal pos
-        kind, tok, _ = tokens[pos]
-        if kind in ("string", "number", "name"):
-            pos += 1
-            return _scalar(kind, tok)
-        raise err(f"expected a value, got {tok!r}")
-
-    def message(close: str | None) -> dict[str, Any]:
-        nonlocal pos
-        out: dict[str, list] = {}
-        while True:
-            if pos >= len(tokens):
-                if close is None:
-                    break
-                raise err(f"missing {close!r}")
-            kind, tok, _ = tokens[pos]
-            if close is not None and tok == close and kind == "punct":
-                pos += 1
-                break
-            if kind == "punct" and tok in ",;":
-                pos += 1
-                continue
-            if kind != "name":
-                raise err(f"expected a field name, got {tok!r}")
-            name = tok
-            pos += 1
-            if pos < len(tokens) and tokens[pos][1] == ":" and tokens[pos][0] == "punct":
-                pos += 1
-            if pos >= len(tokens):
-                raise err(f"missing a value for {name!r}")
-            kind, tok, _ = tokens[pos]
-            if kind == "punct" and tok in "{<":
-                pos += 1
-                vals = [message("}" if tok == "{" else ">")]
-            elif kind == "punct" and tok == "[":
-                pos += 1
-                vals = []
-                while not (tokens[pos][0] == "punct" and tokens[pos][1] == "]"):
-                    if tokens[pos][1] == ",":
-                        pos += 1
-                        continue
-                    if tokens[pos][1] in "{<":
-                        close_tok = "}" if tokens[pos][1] == "{" else ">"
-                        pos += 1
-                        vals.append(message(close_tok))
-                    else:
-                        vals.append(value())
-                    if pos >= len(tokens):
-                        raise err("missing ']'")
-                pos += 1
-            else:
-                vals = [value()]
-            out.setdefault(name, []).extend(vals)
-        return {k: (v[0] if len(v) == 1 else v) for k, v in out.items()}
-
-    return message(None)
 
 
 # ----------------------------------------------------------------------------------------
@@ -416,7 +291,11 @@ def cosine_decay_with_warmup(
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+def od_learning_rate_formula(t, kind, fields, schedule):
+    """η(t) = s(t), the composition of core schedules the config builds; ``kind`` and ``fields`` name it."""
+    return schedule(t)
+
+
 class ODLearningRate(S.Schedule):
     """A schedule built from an Object Detection API config: shows the config, computes ``schedule``.
 
@@ -425,18 +304,10 @@ class ODLearningRate(S.Schedule):
     core schedules that computes it.
     """
 
-    kind: str
-    fields: dict
-    schedule: Any
+    formula = staticmethod(od_learning_rate_formula)
+    nested = ("schedule",)
 
-    @property
-    def batch_shape(self):
-        return getattr(self.schedule, "batch_shape", ())
-
-    def _value(self, t):
-        return S._call_piece(self.schedule, t)
-
-    def __repr__(self):
+    def __repr__(self) -> str:
         def fmt(v):
             if isinstance(v, tuple):
                 return "[" + ", ".join("{" + ", ".join(f"{k}: {x!r}" for k, x in e.items()) + "}" for e in v) + "]"

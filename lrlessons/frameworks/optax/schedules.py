@@ -2,7 +2,7 @@ r"""optax schedules (``optax.schedules``), built from :mod:`lrlessons.schedules`
 
 optax names, signatures and defaults; ``count`` is the number of updates already applied,
 so the first update uses ``s(0)``. Source: google-deepmind/optax
-``optax/schedules/_schedule.py`` and ``_join.py`` (``shared/reference/frameworks.md`` §5).
+``optax/schedules/_schedule.py`` and ``optax/schedules/_join.py``.
 Where optax logs and falls back to a constant (non-positive ``transition_steps``, zero
 ``decay_rate``, negative ``transition_begin``), the same fallback is kept, since that is the
 value optax produces.

@@ -4,9 +4,12 @@ A PyTorch scheduler mutates an optimizer; here the base learning rate is the **f
 argument** (there is no optimizer) and the result is a pure schedule: its value at step
 ``e`` is what ``scheduler.get_last_lr()`` returns after ``e`` calls of ``scheduler.step()``
 (the constructor's own step makes ``e = 0`` the first value). Keyword names and defaults are
-torch's (pytorch/pytorch ``torch/optim/lr_scheduler.py``; see ``shared/reference/frameworks.md``
-§4). PyTorch computes most schedulers recursively (each value from the previous one); the
-closed forms used here agree to rounding (checked to ``rtol=1e-12`` against torch 2.x).
+torch's (pytorch/pytorch ``torch/optim/lr_scheduler.py``, each scheduler's ``_get_closed_form_lr``
+and ``get_lr``). PyTorch computes most schedulers recursively (each value from the previous one);
+the closed forms used here agree to rounding (checked to ``rtol=1e-12`` against torch 2.x). The
+momentum schedules of ``CyclicLR`` and ``OneCycleLR`` mirror the rate with the same building
+blocks as the core (:func:`~lrlessons.schedules.cyclical.triangle`,
+:func:`~lrlessons.schedules.cyclical.one_cycle_phases`).
 
 >>> s = StepLR(0.1, step_size=30, gamma=0.1)
 >>> [f"{float(v):.3f}" for v in s([0, 29, 30, 60])]
@@ -22,8 +25,8 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from ... import schedules as S
-from ..._batch import leading
 from ..._checks import check_bool, check_choice, check_integer, check_interval, suggest_keywords
+from ...schedules.cyclical import check_cycle, check_not_past_end, check_one_cycle, one_cycle_phases, triangle
 
 __all__ = [
     "ReduceLROnPlateau",
@@ -271,7 +274,12 @@ def SequentialLR(schedulers: Any, milestones: Any) -> S.Join:
     return S.join(list(schedulers), list(milestones))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+def lambda_lr_formula(t, lr, lr_lambda):
+    """b · λ(e): the user's λ, called once per step with a Python int (as torch does)."""
+    factors = [float(lr_lambda(int(e))) for e in t.ravel()]
+    return lr * np.array(factors, dtype=np.float64).reshape(t.shape)
+
+
 class LambdaLR(S.Schedule):
     r"""``LambdaLR``: :math:`b\cdot\lambda(e)` for a user function ``lr_lambda`` of the epoch.
 
@@ -285,23 +293,16 @@ class LambdaLR(S.Schedule):
     LambdaLR(lr=0.1, lr_lambda=<lambda>)
     """
 
-    lr: Any
-    lr_lambda: Callable
-    _batched = ("lr",)
+    formula = staticmethod(lambda_lr_formula)
+    batched = ("lr",)
 
-    def __post_init__(self):
-        object.__setattr__(self, "lr", S._hp(self.lr))
+    def __init__(self, lr: Any, lr_lambda: Callable) -> None:
+        super().__init__(lr, lr_lambda)
         check_interval("LambdaLR", "lr", self.lr, 0, None, "left")
         if not callable(self.lr_lambda):
             raise TypeError(f"The 'lr_lambda' parameter of LambdaLR must be a callable. Got {self.lr_lambda!r} instead.")
 
-    def _value(self, t):
-        (b,) = S.leading(t, self.lr)
-        flat = np.maximum(t, 0).astype(np.int64).ravel()
-        factors = np.array([float(self.lr_lambda(int(e))) for e in flat], dtype=np.float64).reshape(t.shape)
-        return b * factors
-
-    def __repr__(self):
+    def __repr__(self) -> str:
         lr = self.lr.tolist() if isinstance(self.lr, np.ndarray) else self.lr
         name = getattr(self.lr_lambda, "__name__", type(self.lr_lambda).__name__)
         return f"LambdaLR(lr={lr!r}, lr_lambda={name})"
@@ -312,134 +313,79 @@ class LambdaLR(S.Schedule):
 # ----------------------------------------------------------------------------------------
 
 
-def _check_momenta(owner: str, obj: Any) -> None:
-    S._prep(obj, owner, "base_momentum", "max_momentum")
-    check_interval(owner, "base_momentum", obj.base_momentum, 0, 1, "left")
-    check_interval(owner, "max_momentum", obj.max_momentum, 0, 1, "left")
+def _check_momenta(owner: str, s: S.Schedule) -> None:
+    check_interval(owner, "base_momentum", s.base_momentum, 0, 1, "left")
+    check_interval(owner, "max_momentum", s.max_momentum, 0, 1, "left")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+def cyclic_momentum_formula(t, base_momentum, max_momentum, step_size_up, step_size_down, mode, gamma):
+    """μ(t) = μ_hi − (μ_hi − μ_lo) · h(x) · f: the rate's triangle wave, upside down."""
+    h, f = triangle(t, step_size_up, step_size_down, mode, gamma)
+    return max_momentum - (max_momentum - base_momentum) * h * f
+
+
 class CyclicMomentum(S.Schedule):
     r"""The momentum ``CyclicLR(cycle_momentum=True)`` sets: :math:`m_{hi} - (m_{hi} - m_{lo})\,h(x)\,f`.
 
     The same triangle :math:`h(x)` and scale :math:`f` as the rate
-    (:func:`~lrlessons.schedules.cyclic`), mirrored: ``max_momentum`` :math:`m_{hi}` where the
-    rate is lowest, ``base_momentum`` :math:`m_{lo}` at its peak (pytorch/pytorch
-    ``torch/optim/lr_scheduler.py``, ``CyclicLR.get_lr``; same operation order).
+    (:func:`~lrlessons.schedules.cyclical.triangle`), mirrored: ``max_momentum`` :math:`m_{hi}`
+    where the rate is lowest, ``base_momentum`` :math:`m_{lo}` at its peak (pytorch/pytorch
+    ``torch/optim/lr_scheduler.py``, ``CyclicLR.get_lr``; same operation order). L. N. Smith
+    (2018), A disciplined approach to neural network hyper-parameters, arXiv:1803.09820.
 
     >>> s = CyclicMomentum(0.8, 0.9, step_size_up=2, mode="triangular2")
     >>> [f"{float(v):.3f}" for v in s(range(7))]
     ['0.900', '0.850', '0.800', '0.850', '0.900', '0.875', '0.850']
     """
 
-    base_momentum: Any = 0.8
-    max_momentum: Any = 0.9
-    step_size_up: Any = 2000
-    step_size_down: Any = None
-    mode: str = "triangular"
-    gamma: Any = 1.0
-    _batched = ("base_momentum", "max_momentum", "step_size_up", "step_size_down", "gamma")
+    formula = staticmethod(cyclic_momentum_formula)
+    batched = ("base_momentum", "max_momentum", "step_size_up", "step_size_down", "gamma")
 
-    def __post_init__(self):
-        owner = "CyclicMomentum"
-        if self.step_size_down is None:
-            S._set(self, "step_size_down", self.step_size_up)
-        _check_momenta(owner, self)
-        S._prep(self, owner, "step_size_up", "step_size_down", "gamma")
-        check_interval(owner, "step_size_up", self.step_size_up, 0, None, "neither")
-        check_interval(owner, "step_size_down", self.step_size_down, 0, None, "left")
-        check_choice(owner, "mode", self.mode, ("triangular", "triangular2", "exp_range"))
-        check_interval(owner, "gamma", self.gamma, 0, None, "neither")
-
-    def _value(self, t):
-        lo, hi, up, down, gamma = leading(
-            t, self.base_momentum, self.max_momentum, self.step_size_up, self.step_size_down, self.gamma
-        )
-        t = np.maximum(t, 0)
-        L = up + down                                            # cycle length
-        r = up / L                                               # fraction of the cycle going up
-        cycle = np.floor(1 + t / L)                              # c = ⌊1 + t/L⌋
-        x = 1.0 + t / L - cycle                                  # position in the cycle, [0, 1)
-        r_down = np.where(r == 1, 0.5, r)
-        scale = np.where(x <= r, x / r, (x - 1) / (r_down - 1))  # h(x): rises 0→1, falls 1→0
-        if self.mode == "triangular":
-            f = 1.0
-        elif self.mode == "triangular2":
-            f = 1 / (2.0 ** (cycle - 1))                         # halve each cycle
-        else:
-            f = gamma**t                                         # γ^t (per iteration)
-        return hi - (hi - lo) * scale * f                        # m_hi − (m_hi − m_lo)·h·f
+    def __init__(self, base_momentum: Any = 0.8, max_momentum: Any = 0.9, step_size_up: Any = 2000,
+                 step_size_down: Any = None, mode: str = "triangular", gamma: Any = 1.0) -> None:
+        step_size_down = step_size_up if step_size_down is None else step_size_down
+        super().__init__(base_momentum, max_momentum, step_size_up, step_size_down, mode, gamma)
+        _check_momenta("CyclicMomentum", self)
+        check_cycle("CyclicMomentum", self)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+def one_cycle_momentum_formula(t, base_momentum, max_momentum, total_steps, pct_start, anneal_strategy, three_phase):
+    """μ_hi down to μ_lo while the rate rises, back up to μ_hi while it falls (three phases: then held)."""
+    if three_phase:
+        knots = [max_momentum, base_momentum, max_momentum, max_momentum]
+    else:
+        knots = [max_momentum, base_momentum, max_momentum]
+    return one_cycle_phases(t, total_steps, pct_start, knots, anneal_strategy)
+
+
 class OneCycleMomentum(S.Schedule):
     r"""The momentum ``OneCycleLR(cycle_momentum=True)`` sets: the rate's phases, mirrored.
 
     The phases of :func:`~lrlessons.schedules.one_cycle` (ends :math:`\text{pct}\,T-1,\ T-1`;
     three phases :math:`\text{pct}\,T-1,\ 2\,\text{pct}\,T-2,\ T-1`) and its anneal
-    function, going :math:`m_{hi}\to m_{lo}\to m_{hi}` (three phases: :math:`m_{hi}\to
-    m_{lo}\to m_{hi}\to m_{hi}`), with :math:`m_{lo}` = ``base_momentum`` at the rate's peak
-    (pytorch/pytorch ``torch/optim/lr_scheduler.py``, ``OneCycleLR._schedule_phases``). Steps
-    past ``total_steps`` raise, as in torch.
+    function (:func:`~lrlessons.schedules.cyclical.one_cycle_phases`), going
+    :math:`m_{hi}\to m_{lo}\to m_{hi}` (three phases: :math:`m_{hi}\to m_{lo}\to m_{hi}\to m_{hi}`),
+    with :math:`m_{lo}` = ``base_momentum`` at the rate's peak (pytorch/pytorch
+    ``torch/optim/lr_scheduler.py``, ``OneCycleLR._schedule_phases``). Steps past
+    ``total_steps`` raise, as in torch.
 
     >>> s = OneCycleMomentum(0.85, 0.95, total_steps=10, pct_start=0.5, anneal_strategy="linear")
     >>> [f"{float(v):.3f}" for v in s([0, 2, 4, 9])]
     ['0.950', '0.900', '0.850', '0.950']
     """
 
-    base_momentum: Any = 0.85
-    max_momentum: Any = 0.95
-    total_steps: Any = 100
-    pct_start: Any = 0.3
-    anneal_strategy: str = "cos"
-    three_phase: bool = False
-    _batched = ("base_momentum", "max_momentum", "total_steps", "pct_start")
+    formula = staticmethod(one_cycle_momentum_formula)
+    batched = ("base_momentum", "max_momentum", "total_steps", "pct_start")
 
-    def __post_init__(self):
-        owner = "OneCycleMomentum"
-        _check_momenta(owner, self)
-        S._prep(self, owner, "total_steps", "pct_start")
-        check_integer(owner, "total_steps", self.total_steps, 1, None)
-        check_interval(owner, "pct_start", self.pct_start, 0, 1, "both")
-        check_choice(owner, "anneal_strategy", self.anneal_strategy, ("cos", "linear"))
-        check_bool(owner, "three_phase", self.three_phase)
+    def __init__(self, base_momentum: Any = 0.85, max_momentum: Any = 0.95, total_steps: Any = 100,
+                 pct_start: Any = 0.3, anneal_strategy: str = "cos", three_phase: bool = False) -> None:
+        super().__init__(base_momentum, max_momentum, total_steps, pct_start, anneal_strategy, three_phase)
+        _check_momenta("OneCycleMomentum", self)
+        check_one_cycle("OneCycleMomentum", self)
 
-    def __call__(self, step):
-        arr = np.asarray(step)
-        T = np.max(self.total_steps)
-        if arr.size and np.issubdtype(arr.dtype, np.number) and np.any(arr > T):
-            raise ValueError(
-                f"The 'step' argument of OneCycleMomentum must be in [0, {int(T)}] (total_steps; PyTorch "
-                f"raises past it). Got {np.max(arr).item()!r} instead."
-            )
+    def __call__(self, step: Any) -> np.ndarray:
+        check_not_past_end("OneCycleMomentum", step, self.total_steps)
         return super().__call__(step)
-
-    def _anneal(self, start, end, pct):
-        if self.anneal_strategy == "cos":
-            return end + (start - end) / 2.0 * (np.cos(np.pi * pct) + 1)   # end + (start − end)·½(1 + cos πp)
-        return (end - start) * pct + start                                # start + (end − start)·p
-
-    def _value(self, t):
-        lo, hi, T, pct = leading(t, self.base_momentum, self.max_momentum, self.total_steps, self.pct_start)
-        t = np.maximum(t, 0)
-        if self.three_phase:
-            ends = [pct * T - 1, 2 * pct * T - 2, T - 1]
-            moms = [hi, lo, hi, hi]
-        else:
-            ends = [pct * T - 1, T - 1]
-            moms = [hi, lo, hi]
-        out = np.zeros(np.broadcast_shapes(np.shape(lo), np.shape(hi), np.shape(T), t.shape))
-        done = np.zeros(out.shape, bool)
-        start = 0.0
-        for k, end in enumerate(ends):
-            last = k == len(ends) - 1
-            here = ~done & ((t <= end) | last)                  # PyTorch: first phase with t ≤ end_step
-            span = end - start
-            p = np.where(span > 0, (t - start) / np.where(span > 0, span, 1.0), 1.0)   # q = (t − s)/(e − s)
-            out = np.where(here, self._anneal(moms[k], moms[k + 1], p), out)
-            done = done | here
-            start = end
-        return out
 
 
 # ---------------------------------------------------------------------------------------
