@@ -75,6 +75,7 @@ lrlessons_api_modules = [
     "lrlessons.frameworks.keras",
     "lrlessons.frameworks.optax",
     "lrlessons.frameworks.od_api",
+    "lrlessons.reference",
     "lrlessons",  # re-exports only
 ]
 # Class members: every public method and attribute, documented or not (module members are

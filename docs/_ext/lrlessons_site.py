@@ -42,6 +42,7 @@ import importlib
 import importlib.util
 import inspect
 import json
+import pkgutil
 import re
 import shutil
 from pathlib import Path
@@ -105,18 +106,52 @@ def _documentable(obj) -> bool:
     return inspect.isclass(obj) or inspect.isroutine(obj)
 
 
+def submodules(package: str, skip: set[str] = frozenset()) -> list[str]:
+    """Public modules under ``package`` (recursively), except ``skip`` (the packages that
+    have their own page) and private ones (``_name``)."""
+    module = importlib.import_module(package)
+    found = []
+    for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+        full = f"{package}.{info.name}"
+        if info.name.startswith("_") or full in skip:
+            continue
+        found.append(full)
+        if info.ispkg:
+            found += submodules(full, skip)
+    return found
+
+
+def all_modules(packages: list[str]) -> list[str]:
+    """The configured packages, then every public submodule of them (so a package's
+    re-export is where an object is documented; its defining module lists only the rest)."""
+    top = [m for m in packages if m != "lrlessons"]
+    subs = [s for p in top for s in submodules(p, set(packages))]
+    return top + subs + (["lrlessons"] if "lrlessons" in packages else [])
+
+
+def public_names(modname: str) -> list[str]:
+    """``__all__``, or else the functions and classes the module itself defines."""
+    module = importlib.import_module(modname)
+    if hasattr(module, "__all__"):
+        return list(module.__all__)
+    return [n for n, obj in vars(module).items() if not n.startswith("_") and _documentable(obj)
+            and getattr(obj, "__module__", None) == modname]
+
+
 def documented_objects(modules: list[str]) -> tuple[dict[int, str], dict[str, str]]:
     """``{id(obj): documented name}`` and ``{other name: documented name}``.
 
-    An object's documented name is ``module.name`` for the first module of ``modules`` whose
-    ``__all__`` holds it (the top-level ``lrlessons`` only re-exports, so it comes last).
+    ``modules`` is the configured list (``lrlessons_api_modules``); their public submodules
+    are added after them (see ``all_modules``). An object's documented name is
+    ``module.name`` for the first of these modules whose public names hold it (the
+    top-level ``lrlessons`` only re-exports, so it comes last).
     """
     home: dict[int, str] = {}
     alias: dict[str, str] = {}
     pending = []
-    for modname in modules:
+    for modname in all_modules(modules):
         module = importlib.import_module(modname)
-        for name in getattr(module, "__all__", []):
+        for name in public_names(modname):
             obj = getattr(module, name)
             if not _documentable(obj):
                 continue
@@ -157,21 +192,20 @@ def _dotted(node) -> list[str] | None:
 
 
 def _resolve(dotted: list[str]):
-    """The objects named by each prefix of ``dotted`` (a module path, then attributes)."""
+    """The objects named by each prefix of ``dotted``, as Python finds them: an attribute
+    first (``lrlessons.optimizers.adam`` is the function, not the module ``adam.py``), else
+    a submodule, imported."""
     found = []
     obj = None
     for i, part in enumerate(dotted):
-        if obj is None or inspect.ismodule(obj):
+        if obj is not None and hasattr(obj, part):
+            obj = getattr(obj, part)
+        elif obj is None or inspect.ismodule(obj):
             try:
                 obj = importlib.import_module(".".join(dotted[: i + 1]))
-                found.append(obj)
-                continue
             except ImportError:
-                if obj is None:
-                    return found
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
+                return found
+        else:
             return found
         found.append(obj)
     return found
@@ -227,6 +261,7 @@ def short_title(path: Path) -> str:
 def collect(app):
     config = app.config
     home, alias = documented_objects(config.lrlessons_api_modules)
+    modules = set(all_modules(config.lrlessons_api_modules))
     uses, taught, titles = {}, {}, {}
     for path in lesson_sources(config):
         docname = f"{LESSONS_DIR}/{path.stem}"
@@ -234,7 +269,8 @@ def collect(app):
         uses[docname] = lesson_uses(path, home)
         for name in uses[docname]:
             taught.setdefault(name, []).append(docname)
-    app.lrlessons = {"home": home, "alias": alias, "uses": uses, "taught": taught, "titles": titles}
+    app.lrlessons = {"home": home, "alias": alias, "modules": modules, "uses": uses, "taught": taught,
+                    "titles": titles}
 
 
 # --- lesson pages ------------------------------------------------------------------------------
@@ -305,16 +341,93 @@ def taught_in(app, what, name, obj, options, lines):
         lines.extend(["", f"**Taught in:** {links}"])
 
 
-def resolve_alias(app, env, node, contnode):
-    if node.get("refdomain") != "py":
+def canonical_name(dotted: str, data) -> str | None:
+    """Where the object named ``dotted`` (any import path of it) is documented."""
+    if dotted in data["alias"]:
+        return data["alias"][dotted]
+    parts = dotted.split(".")
+    if parts[0] != "lrlessons":
         return None
-    target = node.get("reftarget", "")
-    canonical = getattr(app, "lrlessons", {}).get("alias", {}).get(target)
-    if canonical is None:
+    objs = _resolve(parts)
+    for i in range(len(objs) - 1, -1, -1):
+        obj, rest = objs[i], parts[i + 1:]
+        if inspect.ismodule(obj):
+            return ".".join([obj.__name__, *rest]) if obj.__name__ in data["modules"] else None
+        if id(obj) in data["home"]:
+            return ".".join([data["home"][id(obj)], *rest])
+    return None
+
+
+def _docstring_owner(node) -> str:
+    """``lrlessons.widgets.App.image_format`` for a reference in that object's docstring."""
+    while node is not None:
+        m = re.search(r"docstring of ([\w.]+)", node.source or "")
+        if m:
+            return m.group(1)
+        node = node.parent
+    return ""
+
+
+def _scopes(node) -> list[str]:
+    """Where a name in this reference is looked up, innermost first: the page's current
+    class and module, the object whose docstring holds it, and the module (and class) that
+    object is defined in."""
+    scopes = []
+    module, cls = node.get("py:module"), node.get("py:class")
+    if module and cls:
+        scopes.append(f"{module}.{cls}")
+    if module:
+        scopes.append(module)
+    owner = _docstring_owner(node)
+    if owner.startswith("lrlessons"):
+        parts = owner.split(".")
+        scopes += [".".join(parts[:k]) for k in range(len(parts), 0, -1)]
+        for obj in reversed(_resolve(parts)):
+            if inspect.isclass(obj) or inspect.isroutine(obj):
+                defined = getattr(obj, "__module__", "") or ""
+                qual = getattr(obj, "__qualname__", "").split(".")
+                scopes += [".".join([defined, *qual[:k]]) for k in range(len(qual) - (not inspect.isclass(obj)), 0, -1)]
+                scopes.append(defined)
+                break
+    return list(dict.fromkeys(s for s in scopes if s))
+
+
+def resolve_reference(app, env, node, contnode):
+    """Resolve a Python reference Sphinx did not find, as Python would resolve the name.
+
+    The name as written, then looked up in each scope of ``_scopes`` (the docstring's own
+    module first of all: ``:func:`triangle``` in ``lrlessons/schedules/cyclical.py``), is
+    mapped to where that object is documented (``lrlessons.schedules.base.Schedule`` is
+    documented as ``lrlessons.schedules.Schedule``, ``lrlessons.run`` as
+    ``lrlessons.training.run``). A name that Python finds outside lrlessons (``Figure``
+    imported from matplotlib) is accepted unlinked: it exists, but no inventory of the other
+    projects is available offline. A name that exists nowhere still fails the build.
+    """
+    data = getattr(app, "lrlessons", None)
+    if data is None or node.get("refdomain") != "py":
         return None
+    target = node.get("reftarget", "").lstrip(".")
+    candidates = [target] + [f"{scope}.{target}" for scope in _scopes(node)]
     domain = env.get_domain("py")
-    return domain.resolve_xref(env, node.get("refdoc") or env.docname, app.builder, node["reftype"],
-                               canonical, node, contnode)
+    for candidate in candidates:
+        canonical = canonical_name(candidate, data)
+        if canonical is not None:
+            for reftype in dict.fromkeys([node["reftype"], "obj"]):
+                found = domain.resolve_xref(env, node.get("refdoc") or env.docname, app.builder, reftype,
+                                            canonical, node, contnode)
+                if found is not None:
+                    return found
+        parts = candidate.split(".")
+        if parts[0] == "lrlessons":
+            objs = _resolve(parts)
+            if len(objs) == len(parts) and not _is_lrlessons(objs[-1]):
+                return contnode
+    return None
+
+
+def _is_lrlessons(obj) -> bool:
+    name = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", None) or ""
+    return name.split(".")[0] == "lrlessons" or not (inspect.ismodule(obj) or inspect.isclass(obj) or inspect.isroutine(obj))
 
 
 class Summary(Autosummary):
@@ -339,28 +452,76 @@ class Summary(Autosummary):
 
 
 class ModuleAPI(SphinxDirective):
-    """``.. lrlessons-api:: module`` -- a summary table, then an entry for each name in ``__all__``.
+    """``.. lrlessons-api:: module`` -- the module's public names, then its public submodules.
 
-    Functions and classes get ``autofunction`` / ``autoclass`` (with their documented
-    methods), other objects ``autodata``; submodules are skipped (each has its own page). A
-    name added to ``__all__`` appears on the next build, with no edit here.
+    First a summary table and an entry for each name in ``__all__``: ``autofunction`` /
+    ``autoclass`` (with every public method) for functions and classes, ``autodata`` for the
+    rest; subpackages with a page of their own are skipped. Then, for a package, a section
+    per public submodule (``lrlessons/schedules/cyclical.py``, ...): its docstring, the names
+    documented nowhere else (the formulas, helpers), and links to those it defines but the
+    package documents. A name added to ``__all__`` or a new module appears on the next build,
+    with no edit here.
     """
 
     required_arguments = 1
 
     def run(self):
         modname = self.arguments[0]
-        module = importlib.import_module(modname)
-        names = [n for n in module.__all__ if not inspect.ismodule(getattr(module, n))]
-        text = [f".. currentmodule:: {modname}", "", ".. rubric:: Summary", "", ".. lrlessons-autosummary::", ""]
-        text += [f"   {n}" for n in names]
-        for name in names:
-            obj = getattr(module, name)
-            kind = "autoclass" if inspect.isclass(obj) else "autofunction" if inspect.isroutine(obj) else "autodata"
-            text += ["", f".. {kind}:: {name}"]
+        data = self.env.app.lrlessons
+        text = self.entries(modname, data, summary=True)
+        subs = submodules(modname, set(self.config.lrlessons_api_modules))
+        if subs:
+            text += ["", "Modules", "-------", "",
+                     f"Where each name of ``{modname}`` is defined, and what only the module has."]
+        for sub in subs:
+            title = f"``{sub}``"
+            text += ["", title, "~" * len(title), "", f".. automodule:: {sub}", "   :no-members:"]
+            if not _module_is_reachable(sub):
+                # optimizers/adam.py is ``lrlessons.optimizers.adam``, but that name is the
+                # function adam(), documented above: the module gets no index entry.
+                text += ["   :no-index:"]
+            text += [""]
+            text += self.entries(sub, data, summary=False)
         container = nodes.container(classes=["lrl-api"])
         nested_parse_with_titles(self.state, StringList(text, source=f"<{modname}.__all__>"), container)
         return container.children
+
+    @staticmethod
+    def entries(modname: str, data, *, summary: bool) -> list[str]:
+        module = importlib.import_module(modname)
+        own, elsewhere = [], []
+        for name in public_names(modname):
+            obj = getattr(module, name)
+            if inspect.ismodule(obj):
+                continue
+            home = data["home"].get(id(obj)) if _documentable(obj) else None
+            if home is not None and home != f"{modname}.{name}":
+                elsewhere.append(home)
+            elif home is None and not _documentable(obj) and _bound_in_parent(modname, name, obj):
+                continue  # data a package re-exports is documented there
+            else:
+                own.append(name)
+        text = [f".. currentmodule:: {modname}", ""]
+        if own and (summary or len(own) > 3):
+            text += [".. rubric:: Summary", "", ".. lrlessons-autosummary::", ""] + [f"   {n}" for n in own] + [""]
+        for name in own:
+            obj = getattr(module, name)
+            kind = "autoclass" if inspect.isclass(obj) else "autofunction" if inspect.isroutine(obj) else "autodata"
+            text += [f".. {kind}:: {name}", ""]
+        if elsewhere:
+            refs = ", ".join(f":py:obj:`~{h}`" for h in elsewhere)
+            text += [f"Defined here, documented above: {refs}.", ""]
+        return text
+
+
+def _module_is_reachable(modname: str) -> bool:
+    parent, _, name = modname.rpartition(".")
+    return getattr(importlib.import_module(parent), name, None) is importlib.import_module(modname)
+
+
+def _bound_in_parent(modname: str, name: str, obj) -> bool:
+    parent = importlib.import_module(modname.rpartition(".")[0])
+    return getattr(parent, name, None) is obj
 
 
 class Reexports(SphinxDirective):
@@ -394,6 +555,37 @@ class Reexports(SphinxDirective):
                 continue
             items += nodes.list_item("", para)
         return [items]
+
+
+def fix_viewcode_backlinks(app, pagename, templatename, context, doctree):
+    """Point each "[docs]" link of a source page at the entry it belongs to.
+
+    ``sphinx.ext.viewcode`` builds every back link of one source file from the first
+    module name under which something of that file was documented: objects of
+    ``exercises/engine.py`` documented both as ``lrlessons.exercises.check`` and as
+    ``lrlessons.exercises.engine.Case`` would get ``#lrlessons.exercises.Case`` (no such
+    entry). Each broken link is mapped to where that object is documented; a link that
+    still finds nothing is left for the site test to report.
+    """
+    data = getattr(app, "lrlessons", None)
+    if data is None or not pagename.startswith("_modules/lrlessons") or "body" not in context:
+        return
+    modname = pagename.removeprefix("_modules/").replace("/", ".")
+    objects = app.env.get_domain("py").objects
+
+    def fix(match):
+        anchor = match.group(2)
+        if anchor in objects:
+            return match.group(0)
+        parts = anchor.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            canonical = canonical_name(".".join([modname, *parts[k:]]), data)
+            if canonical in objects:
+                entry = objects[canonical]
+                return f'href="{app.builder.get_relative_uri(pagename, entry.docname)}#{entry.node_id}"'
+        return match.group(0)
+
+    context["body"] = re.sub(r'href="([^"#]*)#(lrlessons[\w.]*)"', fix, context["body"])
 
 
 # --- MathJax, served by the site ---------------------------------------------------------------
@@ -441,7 +633,8 @@ def setup(app):
     app.connect("builder-inited", collect)
     app.connect("doctree-read", lesson_page, priority=400)  # before the image collector (500)
     app.connect("autodoc-process-docstring", taught_in, priority=900)  # after numpydoc (500)
-    app.connect("missing-reference", resolve_alias)
+    app.connect("missing-reference", resolve_reference)
+    app.connect("html-page-context", fix_viewcode_backlinks)
     app.connect("build-finished", copy_mathjax)
     app.add_directive("lrlessons-api", ModuleAPI)
     app.add_directive("lrlessons-autosummary", Summary)
