@@ -100,3 +100,18 @@ def linear_warmup(step, learning_rate, warmup_steps, start_lr):
 def article_warmup(step):
     step = np.asarray(step)
     return np.where(step < 1000, step / 1000 * 0.01, 0.01)   # tf.cond(step < 1000, ...)
+
+
+@_solution
+def triangular(step, base_lr, max_lr, step_size):
+    L = 2 * step_size                                    # a cycle: step_size up, step_size down
+    c = np.floor(1 + np.asarray(step) / L)               # c = ⌊1 + t/L⌋
+    x = 1 + np.asarray(step) / L - c                     # x ∈ [0, 1)
+    s = np.where(x <= 0.5, 2 * x, 2 * (1 - x))           # 0 → 1 → 0
+    return base_lr + (max_lr - base_lr) * s              # η = η_lo + (η_hi − η_lo) s
+
+
+@_solution
+def multistep_lr(step, learning_rate, milestones, gamma):
+    k = np.sum(np.asarray(milestones) <= np.asarray(step)[..., None], axis=-1)   # k = #{m ≤ t}
+    return learning_rate * gamma**k                      # η = η₀ γ^k

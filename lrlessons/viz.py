@@ -513,7 +513,9 @@ def plot_heatmap(
     Diverged cells (``diverged`` True, or a non-finite value) are drawn grey with ``///``
     hatching and a "diverged" legend entry, never as colours. ``lines`` (label -> ``(xs, ys)``)
     and ``points`` (label -> ``(x, y)``) overlay theory, e.g. gradient descent's
-    :math:`\alpha = 2/L` limit or heavy ball's optimum.
+    :math:`\alpha = 2/L` limit or heavy ball's optimum. A linear axis of at most 12 values is
+    ticked at those values (a row is labelled by its own hyperparameter, never by a round
+    number between rows).
 
     >>> v = np.array([[1.0, 0.1], [0.5, np.inf]])
     >>> fig = plot_heatmap(v, x=[0.1, 1.0], y=[1, 2])
@@ -562,6 +564,9 @@ def plot_heatmap(
         ax.set_yscale("log")
     ax.set_xlim(xe[0], xe[-1])
     ax.set_ylim(ye[0], ye[-1])
+    for axis, values, log in ((ax.xaxis, x, xlog), (ax.yaxis, y, ylog)):
+        if not log and values.size <= 12:          # a short linear grid: one tick per row or column
+            axis.set_ticks(values, labels=[f"{v:g}" for v in values])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
@@ -644,6 +649,9 @@ def plot_lr_range_test(lrs: Any, losses: Any, suggestion: Any = None, ax: Any = 
 
     ``suggestion`` is a learning rate (a vertical line) or a ``(low, high)`` range (shaded);
     the LR range test is a heuristic (Smith 2017, arXiv:1506.01186), and the legend says so.
+    The vertical axis frames the dip of ``losses``, from its lowest value to the highest one
+    before it, with margins: the blow-up at the end rises out of the frame, and neither it nor
+    a spike of a raw minibatch loss drawn on the same axis can flatten the curve.
     """
     fig, ax = _fig_ax(ax)
     style_axes(ax)
@@ -661,6 +669,12 @@ def plot_lr_range_test(lrs: Any, losses: Any, suggestion: Any = None, ax: Any = 
             ax.axvspan(s[0], s[1], color=color(2), alpha=0.2, label=f"suggested α ∈ [{s[0]:.2g}, {s[1]:.2g}] (heuristic)")
         else:
             ax.axvline(s[0], color=color(3), linestyle="--", label=f"suggested α = {s[0]:.2g} (heuristic)")
+    shown = L[:last]
+    if shown.size:
+        i_min = int(np.argmin(shown))
+        bottom, top = float(shown[i_min]), float(np.max(shown[: i_min + 1]))   # the dip and its rim
+        pad = max(top - bottom, 0.05 * abs(top), 1e-12)
+        ax.set_ylim(bottom - 0.15 * pad, top + 0.6 * pad)
     ax.set_xscale("log")
     ax.set_xlabel(r"learning rate $\alpha$")
     ax.set_ylabel(r"loss $f(\theta)$")

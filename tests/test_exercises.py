@@ -41,6 +41,7 @@ NAMES = (
     "gd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "tf_rmsprop_step",
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
+    "triangular", "multistep_lr",
 )
 
 SIGNATURES = {
@@ -56,6 +57,8 @@ SIGNATURES = {
     "cosine_decay": "cosine_decay(step, learning_rate, decay_steps, alpha) -> lr",
     "linear_warmup": "linear_warmup(step, learning_rate, warmup_steps, start_lr) -> lr",
     "article_warmup": "article_warmup(step) -> lr",
+    "triangular": "triangular(step, base_lr, max_lr, step_size) -> lr",
+    "multistep_lr": "multistep_lr(step, learning_rate, milestones, gamma) -> lr",
 }
 
 
@@ -639,6 +642,110 @@ def _(step):
     return np.where(np.asarray(step) < 1000, np.asarray(step) / 1000 * 0.1, 0.1)
 
 
+# triangular (some in the lesson's form c, x, s; some in Smith's form x = |t/step_size - 2c + 1|)
+def _smith_x(step, step_size):
+    c = np.floor(1 + np.asarray(step) / (2 * step_size))
+    return c, np.abs(np.asarray(step) / step_size - 2 * c + 1)
+
+
+@mistake("triangular", "sawtooth")
+def _(step, base_lr, max_lr, step_size):
+    where = (np.asarray(step) % (2 * step_size)) / (2 * step_size)
+    return base_lr + (max_lr - base_lr) * where
+
+
+@mistake("triangular", "cycle_is_step_size")
+def _(step, base_lr, max_lr, step_size):
+    c = np.floor(1 + np.asarray(step) / step_size)
+    x = 1 + np.asarray(step) / step_size - c
+    return base_lr + (max_lr - base_lr) * np.where(x <= 0.5, 2 * x, 2 - 2 * x)
+
+
+@mistake("triangular", "starts_at_max")
+def _(step, base_lr, max_lr, step_size):
+    _, x = _smith_x(step, step_size)
+    return base_lr + (max_lr - base_lr) * x
+
+
+@mistake("triangular", "no_base_offset")
+def _(step, base_lr, max_lr, step_size):
+    _, x = _smith_x(step, step_size)
+    return (max_lr - base_lr) * np.maximum(0, 1 - x)
+
+
+@mistake("triangular", "peak_overshoots")
+def _(step, base_lr, max_lr, step_size):
+    _, x = _smith_x(step, step_size)
+    return base_lr + max_lr * np.maximum(0, 1 - x)
+
+
+@mistake("triangular", "no_abs")
+def _(step, base_lr, max_lr, step_size):
+    c = np.floor(1 + np.asarray(step) / (2 * step_size))
+    x = np.asarray(step) / step_size - 2 * c + 1
+    return base_lr + (max_lr - base_lr) * np.maximum(0, 1 - x)
+
+
+@mistake("triangular", "round")
+def _(step, base_lr, max_lr, step_size):
+    L = 2 * step_size
+    x = 1 + np.asarray(step) / L - np.round(1 + np.asarray(step) / L)
+    return base_lr + (max_lr - base_lr) * np.where(x <= 0.5, 2 * x, 2 * (1 - x))
+
+
+@mistake("triangular", "halves")
+def _(step, base_lr, max_lr, step_size):
+    c, x = _smith_x(step, step_size)
+    return base_lr + (max_lr - base_lr) * np.maximum(0, 1 - x) * 0.5 ** (c - 1)
+
+
+@mistake("triangular", "step_plus_1")
+def _(step, base_lr, max_lr, step_size):
+    _, x = _smith_x(np.asarray(step) + 1, step_size)
+    return base_lr + (max_lr - base_lr) * np.maximum(0, 1 - x)
+
+
+# multistep_lr
+@mistake("multistep_lr", "tf_boundary")
+def _(step, learning_rate, milestones, gamma):
+    k = sum(np.asarray(step) > m for m in milestones)
+    return learning_rate * gamma ** k
+
+
+@mistake("multistep_lr", "step_plus_1")
+def _(step, learning_rate, milestones, gamma):
+    k = sum(np.asarray(step) + 1 >= m for m in milestones)
+    return learning_rate * gamma ** k
+
+
+@mistake("multistep_lr", "first_cut_only")
+def _(step, learning_rate, milestones, gamma):
+    return np.where(np.asarray(step) >= min(milestones), learning_rate * gamma, learning_rate)
+
+
+@mistake("multistep_lr", "distinct_milestones")
+def _(step, learning_rate, milestones, gamma):
+    k = sum(np.asarray(step) >= m for m in set(milestones))
+    return learning_rate * gamma ** k
+
+
+@mistake("multistep_lr", "assumes_sorted")
+def _(step, learning_rate, milestones, gamma):
+    return learning_rate * gamma ** np.searchsorted(milestones, step, side="right")
+
+
+@mistake("multistep_lr", "gamma_removed")
+def _(step, learning_rate, milestones, gamma):
+    k = sum(np.asarray(step) >= m for m in milestones)
+    return learning_rate * (1 - gamma) ** k
+
+
+@mistake("multistep_lr", "linear")
+def _(step, learning_rate, milestones, gamma):
+    k = sum(np.asarray(step) >= m for m in milestones)
+    return learning_rate - k * (1 - gamma) * learning_rate
+
+
 # In-place versions of the right answer: the values are right, the caller's arrays change.
 MUTATING = {}
 
@@ -1093,3 +1200,40 @@ def test_an_untouched_stub_reads_not_attempted_yet_not_failed():
 
     attempted = exercises.check("linear_warmup", forgot_return)
     assert attempted.attempted and str(attempted).startswith("linear_warmup: FAILED (0 of 7 cases pass)")
+
+
+# ---------------------------------------------------------------------------------------
+# triangular (lesson 07) and multistep_lr (lesson 09): the references are the frameworks'
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["triangular", "multistep_lr"])
+def test_schedule_exercise_references_equal_pytorch(name):
+    from lrlessons.frameworks import pytorch
+
+    ex = exercises.EXERCISES[name]
+    for case in ex.cases():
+        a = case.args
+        if name == "triangular":
+            torch_like = pytorch.CyclicLR(a["base_lr"], a["max_lr"], step_size_up=a["step_size"], mode="triangular")
+        else:
+            torch_like = pytorch.MultiStepLR(a["learning_rate"], milestones=list(a["milestones"]), gamma=a["gamma"])
+        np.testing.assert_allclose(ex.outputs_of(ex.reference, case)[0], torch_like(a["step"]), rtol=1e-12, atol=0)
+
+
+def test_triangular_with_an_if_on_step_is_told_to_vectorize():
+    def scalar_only(step, base_lr, max_lr, step_size):
+        x = abs(step / step_size - 2 * (step // (2 * step_size) + 1) + 1)
+        if x < 1:
+            return base_lr + (max_lr - base_lr) * (1 - x)
+        return base_lr
+
+    result = exercises.check("triangular", scalar_only)
+    assert not result.passed and result.mistake == "not_vectorized"
+    assert "np.where" in result.message
+
+
+def test_multistep_lr_message_names_pytorch_s_boundary():
+    result = exercises.check("multistep_lr", MISTAKES[("multistep_lr", "tf_boundary")])
+    assert result.mistake == "tf_boundary"
+    assert "one step late" in result.message and "m <= step" in result.message
+    assert "expected 0.05" in result.message and "received 0.5" in result.message
+

@@ -372,6 +372,35 @@ def test_lr_range_test_without_explosion_runs_all_steps():
     assert res.smoothed[-1] < res.smoothed[0]
 
 
+def test_lr_range_test_suggestions_step_back_from_the_lagging_minimum():
+    """fastai's suggestions: minimum = a tenth of the lr at the lowest smoothed loss, valley =
+    half-way down the longest descent; the range starts where a tenth of the fall is done."""
+    from lrlessons.training.search import valley_index
+
+    res = lr_range_test(optimizers.momentum, problems.mlp(batch_size=20), start_lr=1e-4, end_lr=100.0,
+                        steps=200, fixed={"momentum": 0.9})
+    low, high = res.lr_range
+    w = slice(20, len(res.lrs) - 5)                                   # fastai's window: skip 10 %, last 5
+    lrs, sm = res.lrs[w], res.smoothed[w]
+    assert high == lrs[np.argmin(sm)] and res.minimum_lr == high / 10
+    assert res.valley_lr == lrs[valley_index(sm)] and low < res.valley_lr < high
+    assert res.suggestions == {"valley": res.valley_lr, "minimum": res.minimum_lr, "steep": res.suggested_lr}
+    rim = int(np.argmax(sm[: np.argmin(sm) + 1]))
+    i_low = int(np.nonzero(lrs == low)[0][0])
+    drop = sm[rim] - 0.1 * (sm[rim] - sm.min())
+    assert sm[i_low] <= drop and np.all(sm[rim:i_low] > drop)         # the first point a tenth down
+    assert "valley ≈" in repr(res) and "minimum/10 ≈" in repr(res)
+
+
+def test_valley_index_follows_fastai_bookkeeping():
+    from lrlessons.training.search import valley_index
+
+    assert valley_index([1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.5, 2.0]) == 5
+    assert valley_index([5.0, 4.0, 3.0, 2.0, 1.0, 3.0, 9.0]) == 0       # fastai's start is -1 here
+    assert valley_index([2.0, 1.0, 3.0, 0.5, 0.4, 0.3, 9.0]) == 1       # the bump at 3.0 is skipped
+    assert valley_index([1.0]) == 0
+
+
 # PyTorch 2.13 torch.optim.lr_scheduler.ReduceLROnPlateau, SGD(lr=0.1), step(metric) per value.
 METRICS = [1.0, 0.9, 0.95, 0.95, 0.95, 0.95, 0.8, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85]
 PLATEAU_CASES = [

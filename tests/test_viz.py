@@ -170,3 +170,24 @@ def test_plot_lr_range_test_shades_the_suggested_range():
     assert labels[0] == "loss" and labels[1].startswith("diverged at α = 3.")
     assert "heuristic" in labels[2]
     assert len(ax.patches) == 1                                    # the shaded band
+
+
+def test_plot_lr_range_test_frames_the_dip_not_the_blow_up():
+    """The dip from 0.6 to 0.35 fills the frame; the blow-up to 40 and a raw spike leave it."""
+    lrs = np.geomspace(1e-4, 10, 60)
+    loss = np.concatenate([np.linspace(0.6, 0.35, 45), np.geomspace(0.4, 40, 15)])
+    fig, ax = viz.new_figure("single")
+    ax.plot(lrs, loss * (1 + 20 * (np.arange(60) == 10)), color="0.7")      # one raw spike of 12
+    viz.plot_lr_range_test(lrs, loss, ax=ax)
+    bottom, top = ax.get_ylim()
+    assert bottom < 0.35 and 0.6 < top < 1.0
+
+
+def test_plot_heatmap_ticks_a_short_linear_axis_at_its_grid_values():
+    v = np.arange(12.0).reshape(4, 3) + 1
+    fig = viz.plot_heatmap(v, x=[0.01, 0.1, 1.0], y=[0.0, 0.3, 0.6, 0.9])
+    ax = fig.axes[0]
+    assert ax.get_yticks().tolist() == [0.0, 0.3, 0.6, 0.9]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "0.3", "0.6", "0.9"]
+    assert ax.get_xscale() == "log"                                  # the lr axis keeps its decades
+

@@ -20,8 +20,9 @@ The checking engine is :mod:`lrlessons.exercises.engine`; the exercises are spec
 topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step``),
 ``momentum`` (``momentum_step``, ``nesterov_step``), ``adaptive`` (``adagrad_step``,
 ``rmsprop_step``, ``tf_rmsprop_step``), ``adam`` (``adam_step``, ``adamw_step``), ``decay``
-(``exponential_decay``, ``cosine_decay``) and ``warmup`` (``linear_warmup``,
-``article_warmup``). :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
+(``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
+``article_warmup``), ``cyclical`` (``triangular``) and ``step_decay`` (``multistep_lr``).
+:data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
 >>> def my_gd_step(theta, grad, lr):
@@ -54,12 +55,15 @@ from .engine import CaseResult, CheckResult, Description, Exercise
 from .gradient_descent import GD_STEP
 from .momentum import MOMENTUM_STEP, NESTEROV_STEP
 from .warmup import ARTICLE_WARMUP, LINEAR_WARMUP
+from .cyclical import TRIANGULAR
+from .step_decay import MULTISTEP_LR
 
 __all__ = [
     "available", "describe", "check", "CheckResult", "CaseResult", "Description", "EXERCISES",
     "check_gd_step", "check_momentum_step", "check_nesterov_step", "check_adagrad_step",
     "check_rmsprop_step", "check_tf_rmsprop_step", "check_adam_step", "check_adamw_step",
     "check_exponential_decay", "check_cosine_decay", "check_linear_warmup", "check_article_warmup",
+    "check_triangular", "check_multistep_lr",
 ]
 
 #: Every exercise by name, in lesson order.
@@ -70,6 +74,8 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     ADAM_STEP, ADAMW_STEP,                              # 05 the Adam family
     EXPONENTIAL_DECAY, COSINE_DECAY,                    # 02 decay schedules (cosine again in 09)
     LINEAR_WARMUP, ARTICLE_WARMUP,                      # 06 warmup
+    TRIANGULAR,                                         # 07 cyclical learning rates
+    MULTISTEP_LR,                                       # 09 putting it together (step decay)
 )}
 
 
@@ -189,3 +195,13 @@ def check_linear_warmup(fn: Callable) -> CheckResult:
 def check_article_warmup(fn: Callable) -> CheckResult:
     """``check('article_warmup', fn)``: see :func:`check` and ``describe('article_warmup')``."""
     return check("article_warmup", fn)
+
+
+def check_triangular(fn: Callable) -> CheckResult:
+    """``check('triangular', fn)``: see :func:`check` and ``describe('triangular')``."""
+    return check("triangular", fn)
+
+
+def check_multistep_lr(fn: Callable) -> CheckResult:
+    """``check('multistep_lr', fn)``: see :func:`check` and ``describe('multistep_lr')``."""
+    return check("multistep_lr", fn)

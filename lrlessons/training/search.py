@@ -15,7 +15,7 @@ import numpy as np
 from .._checks import check_integer, check_interval
 from .loop import Trajectory, run
 
-__all__ = ["sweep", "SweepResult", "lr_range_test", "RangeTestResult"]
+__all__ = ["sweep", "SweepResult", "lr_range_test", "RangeTestResult", "valley_index"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -97,8 +97,35 @@ def sweep(factory: Callable, problem, steps: int, grid: Mapping[str, Any], fixed
 
 
 # ---------------------------------------------------------------------------------------
-# LR range test (Smith 2017; fastai lr_find)
+# LR range test (Gugger 2017 / fastai lr_find, after Smith 2017)
 # ---------------------------------------------------------------------------------------
+
+
+def valley_index(smoothed: Any) -> int:
+    """fastai's ``valley`` rule: an index about half-way down the longest descent of the loss.
+
+    The descent is the longest strictly decreasing subsequence of ``smoothed`` (its points
+    need not be neighbours, so a little noise does not cut it short), ending at ``end``;
+    with ``start = end − its length`` (one before its first point, as fastai counts), the
+    rule returns ``start + ⌊(end − start)/3⌋ + ⌊(end − start)/6⌋``, well before the loss
+    bottoms out (where the smoothed curve lags the true one). The same bookkeeping as
+    fastai's ``valley`` in ``fastai/callback/schedule.py`` (an index below 0 becomes 0).
+
+    >>> valley_index([1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.5, 2.0])
+    5
+    """
+    loss = np.asarray(smoothed, dtype=float)
+    n = loss.size
+    run_len = np.ones(n, dtype=int)         # longest decreasing subsequence ending at i
+    start = end = 0
+    for i in range(1, n):
+        for j in range(i):
+            if loss[i] < loss[j] and run_len[j] + 1 > run_len[i]:
+                run_len[i] = run_len[j] + 1
+            if run_len[i] > run_len[end]:       # checked for every j, as fastai does
+                end, start = i, i - run_len[i]
+    third = (end - start) / 3
+    return int(max(start + int(third) + int(third / 2), 0))
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -106,14 +133,24 @@ class RangeTestResult:
     """What :func:`lr_range_test` measured, and its heuristic suggestions.
 
     ``lrs`` and ``losses`` (raw minibatch losses) and ``smoothed`` (bias-corrected EMA), one
-    per step actually run; ``suggested_lr`` is the lr where the smoothed loss falls fastest
-    against log lr; ``lr_range = (low, high)``: ``low`` the first lr at which the smoothed
-    loss is 1% below its start, ``high`` the lr of the lowest smoothed loss (the EMA lags, so
-    ``high`` errs high: fastai's ``minimum`` suggestion is ``high / 10``). Like fastai, the
-    suggestions ignore the first 10% of the steps and the last 5. ``stopped_at``:
-    the step where the smoothed loss exceeded ``diverge_factor`` × its minimum or the
-    parameters or loss stopped being finite (or ``None``). ``trajectory``: the run that was
-    read. These are heuristics for choosing where to look, not optima.
+    per step actually run. The suggestions, read like fastai's (ignoring the first 10% of the
+    steps and the last 5), are all **heuristics** for where to look, not optima:
+
+    - ``lr_range = (low, high)``: ``high`` the lr of the lowest smoothed loss, ``low`` the
+      first lr at which the smoothed loss has made a tenth of its fall from the highest value
+      before that minimum (the rim of the dip, so early noise is not mistaken for the fall). The moving average lags the
+      loss (by about ``1/(1 − smooth)`` steps), and the loss is already turning up at the
+      minimum, so ``high`` is an upper bound (Smith's ``max_lr`` for a cyclical schedule that
+      only visits it), not a rate to train at;
+    - ``minimum_lr = high / 10``: fastai's ``minimum`` suggestion, a step back for the lag;
+    - ``valley_lr``: fastai's ``valley`` suggestion (its default), half-way down the longest
+      decreasing stretch of the smoothed loss (:func:`valley_index`);
+    - ``suggested_lr``: the lr where the smoothed loss falls fastest against log lr (fastai's
+      ``steep``), searched only inside ``[low, high]``.
+
+    ``suggestions`` gives the last three by fastai's names. ``stopped_at``: the step where the
+    smoothed loss exceeded ``diverge_factor`` × its minimum or the parameters or loss stopped
+    being finite (or ``None``). ``trajectory``: the run that was read.
     """
 
     lrs: np.ndarray
@@ -123,12 +160,19 @@ class RangeTestResult:
     lr_range: tuple
     stopped_at: int | None
     trajectory: Trajectory | None = None
+    minimum_lr: float = float("nan")
+    valley_lr: float = float("nan")
+
+    @property
+    def suggestions(self) -> dict:
+        """fastai's suggestion names: ``{"valley": …, "minimum": …, "steep": …}``."""
+        return {"valley": self.valley_lr, "minimum": self.minimum_lr, "steep": self.suggested_lr}
 
     def __repr__(self) -> str:
         lo, hi = self.lr_range
         stop = "" if self.stopped_at is None else f", stopped at step {self.stopped_at}"
-        return (f"RangeTestResult(heuristic: suggested lr ≈ {self.suggested_lr:.2g}, "
-                f"range ≈ [{lo:.2g}, {hi:.2g}], {len(self.lrs)} steps{stop})")
+        return (f"RangeTestResult(heuristic: valley ≈ {self.valley_lr:.2g}, minimum/10 ≈ {self.minimum_lr:.2g}, "
+                f"steepest ≈ {self.suggested_lr:.2g}, range ≈ [{lo:.2g}, {hi:.2g}], {len(self.lrs)} steps{stop})")
 
 
 def lr_range_test(factory: Callable, problem, start_lr: float = 1e-7, end_lr: float = 10.0, steps: int = 100,
@@ -145,17 +189,25 @@ def lr_range_test(factory: Callable, problem, start_lr: float = 1e-7, end_lr: fl
     The updates are one :func:`run` with the schedule :math:`\alpha_k` as ``lr`` (and only
     non-finite values as divergence); the losses are then read back along its ``theta``.
 
-    **A heuristic**: the suggestion (steepest descent of the smoothed loss against log lr)
-    and range are starting points for a search, not optimal values.
+    This is fastai's learning-rate finder (``lr_find``: exponential growth from ``1e-7`` to
+    ``10`` over 100 steps, EMA 0.98, stop at 4× the best smoothed loss), which S. Gugger (2017)
+    described after Smith's *LR range test*. Smith (2017, §3.3) raised the rate **linearly**
+    over a few epochs and read the **accuracy**: where it starts to rise and where it slows or
+    falls bound the range of a cyclical schedule.
+
+    **A heuristic**: the suggestions (:class:`RangeTestResult`) are starting points for a
+    search, not optimal values; the lowest smoothed loss lags the true turn, so train a
+    constant rate well below ``lr_range[1]`` (fastai's ``minimum`` is a tenth of it).
 
     References: L. N. Smith (2017), *Cyclical Learning Rates for Training Neural Networks*,
-    WACV, arXiv:1506.01186, §3.3; fastai ``fastai/callback/schedule.py`` (``LRFinder``,
-    ``lr_find``, ``steep`` suggestion).
+    WACV, arXiv:1506.01186, §3.3; S. Gugger (2017), *How Do You Find a Good Learning Rate*
+    (blog post); fastai ``fastai/callback/schedule.py`` (``LRFinder``, ``lr_find``, and the
+    ``valley``, ``minimum`` and ``steep`` suggestions).
 
     >>> from lrlessons import optimizers, problems
     >>> res = lr_range_test(optimizers.sgd, problems.logistic_regression(batch_size=20), end_lr=10.0)
     >>> res
-    RangeTestResult(heuristic: suggested lr ≈ 0.51, range ≈ [0.022, 3.9], 100 steps)
+    RangeTestResult(heuristic: valley ≈ 0.0013, minimum/10 ≈ 0.39, steepest ≈ 0.51, range ≈ [0.055, 3.9], 100 steps)
     """
     check_interval("lr_range_test", "start_lr", start_lr, 0, None, "neither")
     check_interval("lr_range_test", "end_lr", end_lr, start_lr, None, "neither")
@@ -192,12 +244,14 @@ def lr_range_test(factory: Callable, problem, start_lr: float = 1e-7, end_lr: fl
         lo_i, hi_i = 0, n
     w_lrs, w_sm = lrs[lo_i:hi_i], smoothed[lo_i:hi_i]
     i_min = int(np.argmin(w_sm))                               # lowest smoothed loss: the range's top
-    below = np.nonzero(w_sm[: i_min + 1] <= 0.99 * w_sm[0])[0]
-    i_low = int(below[0]) if below.size else 0                 # loss 1 % below its start: the range's bottom
+    i_rim = int(np.argmax(w_sm[: i_min + 1]))                  # highest smoothed loss before it: the rim
+    drop = w_sm[i_rim] - 0.1 * (w_sm[i_rim] - w_sm[i_min])     # a tenth of the way down from the rim
+    i_low = i_rim + int(np.argmax(w_sm[i_rim: i_min + 1] <= drop))   # where the fall starts: the range's bottom
     slope = np.gradient(w_sm, np.log(w_lrs)) if w_sm.size >= 2 else np.zeros(w_sm.size)
     # Steepest descent of the smoothed loss, searched only inside [bottom, top]: outside it the
     # moving average is still warming up or the loss is already rising, so the suggestion always
     # lies inside the range the result reports.
     suggested = float(w_lrs[i_low + int(np.argmin(slope[i_low:i_min + 1]))])
     return RangeTestResult(lrs=lrs, losses=losses, smoothed=smoothed, suggested_lr=suggested,
-                           lr_range=(float(w_lrs[i_low]), float(w_lrs[i_min])), stopped_at=stopped, trajectory=traj)
+                           lr_range=(float(w_lrs[i_low]), float(w_lrs[i_min])), stopped_at=stopped, trajectory=traj,
+                           minimum_lr=float(w_lrs[i_min]) / 10, valley_lr=float(w_lrs[valley_index(w_sm)]))
