@@ -37,6 +37,7 @@ each name of a re-exporting module is documented).
 from __future__ import annotations
 
 import ast
+import builtins
 import filecmp
 import importlib
 import importlib.util
@@ -400,8 +401,9 @@ def resolve_reference(app, env, node, contnode):
     mapped to where that object is documented (``lrlessons.schedules.base.Schedule`` is
     documented as ``lrlessons.schedules.Schedule``, ``lrlessons.run`` as
     ``lrlessons.training.run``). A name that Python finds outside lrlessons (``Figure``
-    imported from matplotlib) is accepted unlinked: it exists, but no inventory of the other
-    projects is available offline. A name that exists nowhere still fails the build.
+    imported from matplotlib, ``numpy.where``) is accepted unlinked: it exists, but no
+    inventory of the other projects is available offline. A name that exists nowhere
+    (``numpy.wher``) still fails the build.
     """
     data = getattr(app, "lrlessons", None)
     if data is None or node.get("refdomain") != "py":
@@ -417,12 +419,21 @@ def resolve_reference(app, env, node, contnode):
                                             canonical, node, contnode)
                 if found is not None:
                     return found
-        parts = candidate.split(".")
-        if parts[0] == "lrlessons":
-            objs = _resolve(parts)
-            if len(objs) == len(parts) and not _is_lrlessons(objs[-1]):
-                return contnode
+        if _exists_outside(candidate):
+            return contnode
     return None
+
+
+def _exists_outside(dotted: str) -> bool:
+    """``dotted`` names a module, class or function outside lrlessons (``numpy.where``,
+    ``matplotlib.figure.Figure``, a builtin, or ``Figure`` as imported by lrlessons.viz)."""
+    parts = dotted.split(".")
+    if len(parts) == 1 and isinstance(getattr(builtins, parts[0], None), type):
+        return True
+    if parts[0] == "lrlessons" or len(parts) > 1:
+        objs = _resolve(parts)
+        return len(objs) == len(parts) and not _is_lrlessons(objs[-1])
+    return False
 
 
 def _is_lrlessons(obj) -> bool:
