@@ -98,9 +98,9 @@ def site():
         env={k: v for k, v in os.environ.items() if k != "SPHINXOPTS"},
     )
     print(f"\nsite built in {time.monotonic() - started:.1f} s into {out}")
-    if proc.returncode != 0:
-        pytest.fail(f"sphinx-build failed (exit code {proc.returncode}):\n{proc.stderr[-6000:]}")
     try:
+        if proc.returncode != 0:
+            pytest.fail(f"sphinx-build failed (exit code {proc.returncode}):\n{proc.stderr[-6000:]}")
         yield out
     finally:
         shutil.rmtree(work, ignore_errors=True)
