@@ -9,7 +9,7 @@ from importlib import import_module as _import_module
 from . import optimizers, schedules
 from .training import Trajectory, lr_range_test, run, sweep
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one version source: pyproject.toml reads it (tool.setuptools.dynamic)
 
 _LAZY = {
     # name: (module, attribute or None for the module itself)
