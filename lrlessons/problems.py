@@ -22,6 +22,7 @@ The interface every problem shares
     loss of minibatch ``step`` when ``step`` is given (2-D surfaces ignore ``step``).
 ``problem.grad(theta, step=None)``
     The gradient, shape ``theta.shape``; ``step`` picks the minibatch exactly as in ``loss``.
+
 ``.x0`` (start, ``(dim,)``), ``.minimum`` (``(dim,)`` or ``None`` when unknown, e.g. the MLP),
 ``.minimum_loss`` (float or ``None``), ``.bounds`` (``((xmin, xmax), (ymin, ymax))`` for a
 contour plot, or ``None``), ``.name``, ``.dim``, ``.stochastic`` (``True`` when ``grad`` depends
@@ -210,6 +211,8 @@ def quadratic(condition_number: float = 10.0, angle: float = 0.0, L: float = 1.0
     x0 : (dim,) array, optional
         Start; default ``(-4, 3)`` in 2-D, all ones otherwise.
 
+    Examples
+    --------
     >>> q = quadratic(condition_number=100)
     >>> q.eigenvalues, q.grad(np.array([1.0, 1.0])).tolist()
     ((0.01, 1.0), [0.01, 1.0])
