@@ -46,7 +46,8 @@ the update.
 How each framework is run (also under ``"versions"`` in the JSON)
 -------------------------------------------------------------------
 - pytorch: CPU, ``torch.set_num_threads(1)``, float64 tensors (default dtype float64);
-  ``p.grad = g; opt.step()``; with a scheduler ``opt.step(); sched.step()`` every update.
+  ``p.grad = g; opt.step()``; with a scheduler ``opt.step(); sched.step()`` every update, and the
+  case carries ``lrs[k]``, the group lr update k+1 used.
   ``torch.optim.Muon`` orthogonalises in bfloat16 whatever the parameter dtype: its cases carry
   ``ns_inputs[k]`` (the float64 matrix torch handed to ``_zeropower_via_newtonschulz`` at update
   k+1, i.e. the Nesterov/plain momentum direction) and ``ns_outputs[k]`` (the bfloat16 result, exact
