@@ -11,6 +11,10 @@ optimizers    trajectories of PyTorch, TF1, Keras 3 and optax optimizers on fixe
               (``tools/make_fixtures_optimizers.py``)
 schedules     every framework schedule evaluated by the framework itself
               (``tools/make_fixtures_schedules.py``)
+modern_*      the optimizers and schedules of 2023–2026 (Muon, Lion, schedule-free, Adafactor,
+              LAMB, LARS, clipping, ChainedScheduler, ...) run by torch, Keras, optax and
+              ``schedulefree`` (``tools/make_fixtures_modern.py``; semantics in
+              ``tools/modern_frameworks.md``); not used by the core yet
 ============  ================================================================================
 
 Each file is one JSON object with a ``"versions"`` entry naming the libraries that produced it.
