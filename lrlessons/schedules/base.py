@@ -40,9 +40,32 @@ from typing import Any, Callable
 import numpy as np
 
 from .._batch import batch_shape, leading
+from .. import _checks
 from .._checks import check_finite
 
-__all__ = ["Schedule", "check_steps", "hyperparameter", "evaluate"]
+__all__ = ["Schedule", "check_steps", "hyperparameter", "evaluate", "check_interval", "times"]
+
+
+def check_interval(owner: str, name: str, value: Any, low, high, closed: str = "both") -> None:
+    """:func:`lrlessons._checks.check_interval` that also refuses ±inf (an unbounded end is open).
+
+    >>> check_interval("linear", "learning_rate", float("inf"), 0, None, "left")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'learning_rate' parameter of linear must be in [0, inf). Got inf instead.
+    """
+    _checks.check_interval(owner, name, value, low, high, closed)
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        where = _checks._interval_text(low, high, closed)
+        got = _checks._fmt(value) if arr.ndim == 0 else f"{arr[~np.isfinite(arr)][0]!r} in {np.array2string(arr, threshold=8)}"
+        raise ValueError(f"The {name!r} parameter of {owner} must be {where}. Got {got} instead.")
+
+
+def times(a: Any, b: Any) -> np.ndarray:
+    """a · b, with 0 · ∞ = 0: a zero rate stays zero however far a factor overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(np.asarray(a) == 0, 0.0, a * b)
 
 
 def check_steps(owner: str, step: Any) -> np.ndarray:

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_bool, check_choice, check_integer, check_interval
-from .base import Schedule
+from .._checks import check_bool, check_choice, check_integer
+from .base import Schedule, check_interval
 
 __all__ = [
     "cyclic", "one_cycle", "Cyclic", "OneCycle",
@@ -75,7 +75,7 @@ def check_cycle(owner: str, s: Schedule) -> None:
     check_interval(owner, "step_size_up", s.step_size_up, 0, None, "neither")
     check_interval(owner, "step_size_down", s.step_size_down, 0, None, "left")
     check_choice(owner, "mode", s.mode, ("triangular", "triangular2", "exp_range"))
-    check_interval(owner, "gamma", s.gamma, 0, None, "neither")
+    check_interval(owner, "gamma", s.gamma, 0, 1 if s.mode == "exp_range" else None, "right" if s.mode == "exp_range" else "neither")
 
 
 def cyclic(
@@ -108,8 +108,10 @@ def cyclic(
     step_size_down : float or (B,) array in [0, inf), optional
         :math:`d` (default :math:`u`).
     mode : {"triangular", "triangular2", "exp_range"}
-    gamma : float or (B,) array in (0, inf)
-        :math:`\gamma` for ``exp_range``.
+    gamma : float or (B,) array in (0, inf); in (0, 1] with ``exp_range``
+        :math:`\gamma` for ``exp_range``. PyTorch ``CyclicLR`` accepts :math:`\gamma > 1`, whose
+        :math:`\gamma^t` overflows to inf (then NaN, or a negative rate when the bounds are
+        reversed); lrlessons refuses it (the amplitude must not grow).
 
     Notes
     -----

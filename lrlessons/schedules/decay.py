@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_bool, check_choice, check_finite, check_integer, check_interval
-from .base import Schedule
+from .._checks import check_bool, check_choice, check_finite, check_integer
+from .base import Schedule, check_interval, times
 
 __all__ = [
     "constant", "linear", "exponential_decay", "natural_exp_decay", "inverse_time_decay", "polynomial_decay",
@@ -136,7 +136,7 @@ def exponential_decay_formula(t, learning_rate, decay_steps, decay_rate, stairca
     p = t / decay_steps                                  # p = t/D
     if staircase:
         p = np.floor(p)                                  # p = ⌊t/D⌋: the rate drops in steps
-    return learning_rate * decay_rate**p                 # η₀ · r^p
+    return times(learning_rate, decay_rate**p)           # η₀ · r^p (0 · ∞ = 0 where r^p overflows)
 
 
 def natural_exp_decay_formula(t, learning_rate, decay_steps, decay_rate, staircase):
