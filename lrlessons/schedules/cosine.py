@@ -108,8 +108,8 @@ def restart_period(t, first_decay_steps, t_mul):
     """The SGDR period i that step t falls in, and the fraction f_c in [0, 1) of it already done.
 
     Period i lasts D₀ · t_mul^i steps and starts at D₀ · Σ_{j<i} t_mul^j. Like TF, i is found with a
-    logarithm, i = ⌊log(1 − f(1 − t_mul)) / log t_mul⌋ with f = t/D₀ (⌊f⌋ when t_mul = 1); then it is
-    corrected by one where rounding put it on the wrong side of a restart.
+    logarithm, i = ⌊log(1 + f(t_mul − 1)) / log t_mul⌋ with f = t/D₀ (⌊f⌋ when t_mul = 1; the log is
+    a logaddexp, so a huge t_mul does not overflow); then it is corrected by one where rounding put it on the wrong side of a restart.
     """
     f = t / first_decay_steps                                             # f = t/D₀
     geometric = t_mul != 1
@@ -119,7 +119,7 @@ def restart_period(t, first_decay_steps, t_mul):
         return np.where(geometric, (1 - m**i) / (1 - m), i)
 
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        i = np.where(geometric, np.nan_to_num(np.floor(np.log(1 - f * (1 - m)) / np.log(m))), np.floor(f))
+        i = np.where(geometric, np.nan_to_num(np.floor(np.logaddexp(0.0, np.log(f) + np.log(m - 1)) / np.log(m))), np.floor(f))
         i = np.maximum(i, 0)
         i = np.where(f < start(i), i - 1, i)                              # rounding: one period too far
         i = np.where(f >= start(i + 1), i + 1, i)                         # rounding: one period short

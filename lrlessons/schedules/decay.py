@@ -39,6 +39,16 @@ __all__ = [
 # ----------------------------------------------------------------------------------------
 
 
+#: The largest boundary accepted: float64 holds every integer step up to 2**53 exactly.
+MAX_STEP = 2**53
+
+
+def _checks_numeric(owner: str, name: str, value: Any) -> None:
+    """TypeError naming ``name`` unless ``value`` is real numbers (a str, dict or None is not)."""
+    from .._checks import _as_numeric
+    _as_numeric(owner, name, value)
+
+
 def constant_formula(t, learning_rate):
     """η(t) = η₀."""
     return learning_rate * np.ones_like(t)
@@ -460,6 +470,8 @@ def piecewise_constant(boundaries: Any, values: Any, closed: str = "right") -> P
     ([1.0, 1.0, 0.5, 0.5, 0.1], [1.0, 0.5, 0.5, 0.1, 0.1])
     """
     owner = "piecewise_constant"
+    _checks_numeric(owner, "boundaries", boundaries)
+    _checks_numeric(owner, "values", values)
     b = np.asarray(boundaries, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
     check_choice(owner, "closed", closed, ("right", "left"))
@@ -467,6 +479,9 @@ def piecewise_constant(boundaries: Any, values: Any, closed: str = "right") -> P
         raise ValueError(f"The 'boundaries' parameter of {owner} must be a 1-d sequence. Got shape {b.shape} instead.")
     if b.size:
         check_integer(owner, "boundaries", b, 0, None)
+        if np.any(b > MAX_STEP):
+            raise ValueError(f"The 'boundaries' parameter of {owner} must be at most 2**53 (steps are counted "
+                             f"exactly up to there). Got {b[b > MAX_STEP][0]!r} instead.")
     _check_sorted(owner, "boundaries", b)
     if v.ndim not in (1, 2) or v.shape[-1] != b.size + 1:
         raise ValueError(
@@ -543,6 +558,8 @@ def piecewise_interpolate(boundaries: Any, values: Any, interpolation: str = "li
     [0.0, 0.5, 1.0, 0.5, 0.0]
     """
     owner = "piecewise_interpolate"
+    _checks_numeric(owner, "boundaries", boundaries)
+    _checks_numeric(owner, "values", values)
     b = np.asarray(boundaries, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
     check_choice(owner, "interpolation", interpolation, ("linear", "cosine"))
