@@ -220,7 +220,7 @@ def test_cyclic_momentum_mirrors_the_rate():
 
 
 def test_momentum_schedules_validate_and_batch():
-    with pytest.raises(ValueError, match=r"'max_momentum' parameter of OneCycleMomentum must be in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"'max_momentum' parameter of OneCycleLR must be in \[0, 1\)"):
         pytorch.OneCycleLR(0.1, total_steps=10, max_momentum=1.0)
     with pytest.raises(TypeError, match=r"'cycle_momentum'.*bool"):
         pytorch.CyclicLR(0.01, 0.1, cycle_momentum="yes")

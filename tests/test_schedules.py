@@ -397,7 +397,7 @@ def test_call_runs_the_public_formula_that_source_shows(s, monkeypatch):
 def test_source_shows_the_staircase_floor_and_the_warmup_clock():
     src = S.exponential_decay(0.1, 1000, 0.96, staircase=True).source
     assert "p = t / decay_steps" in src and "if staircase:" in src and "p = np.floor(p)" in src
-    assert "return learning_rate * decay_rate**p" in src
+    assert "return times(learning_rate, decay_rate**p)" in src
     w = S.warmup(S.constant(0.01), 1000).source
     assert "schedule(np.zeros_like(t))" in w                       # the ramp ends at s(0)
     assert "schedule(np.maximum(t - warmup_steps, 0))" in w        # s(t - W): the clock restarts at W

@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from .. import schedules as S
+from ..schedules.base import speaks_as
 from .._checks import suggest_keywords
 from ..optimizers import adadelta, adagrad, adam, momentum as _momentum, rmsprop, sgd
 from ..optimizers.base import Optimizer, framework_optimizer
@@ -72,6 +73,7 @@ def _apply(schedule: S.Schedule, global_step: Any):
 
 
 @suggest_keywords
+@speaks_as('exponential_decay')
 def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
     r"""``tf.compat.v1.train.exponential_decay``: :math:`\eta_0 r^{p}` (core :func:`~lrlessons.schedules.exponential_decay`).
 
@@ -82,6 +84,7 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
 
 
 @suggest_keywords
+@speaks_as('natural_exp_decay')
 def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
     r"""``tf.compat.v1.train.natural_exp_decay``: :math:`\eta_0 e^{-k p}` (core :func:`~lrlessons.schedules.natural_exp_decay`).
 
@@ -92,6 +95,7 @@ def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, stair
 
 
 @suggest_keywords
+@speaks_as('inverse_time_decay')
 def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
     r"""``tf.compat.v1.train.inverse_time_decay``: :math:`\eta_0/(1 + k p)` (core :func:`~lrlessons.schedules.inverse_time_decay`).
 
@@ -102,6 +106,7 @@ def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, stai
 
 
 @suggest_keywords
+@speaks_as('polynomial_decay')
 def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False, name=None):
     r"""``tf.compat.v1.train.polynomial_decay`` with TF's ``cycle`` (core :func:`~lrlessons.schedules.polynomial_decay`).
 
@@ -112,6 +117,7 @@ def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=
 
 
 @suggest_keywords
+@speaks_as('piecewise_constant')
 def piecewise_constant(x, boundaries, values, name=None):
     r"""``tf.compat.v1.train.piecewise_constant(x, boundaries, values)``: changes one step **after** each boundary.
 
@@ -125,6 +131,7 @@ def piecewise_constant(x, boundaries, values, name=None):
 
 
 @suggest_keywords
+@speaks_as('cosine_decay')
 def cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0, name=None):
     r"""``tf.compat.v1.train.cosine_decay``: clamps at :math:`\alpha\eta_0` after ``decay_steps`` (core :func:`~lrlessons.schedules.cosine_decay`).
 
@@ -135,6 +142,7 @@ def cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0, name=None):
 
 
 @suggest_keywords
+@speaks_as('cosine_decay_restarts')
 def cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name=None):
     r"""``tf.compat.v1.train.cosine_decay_restarts`` (SGDR; core :func:`~lrlessons.schedules.cosine_decay_restarts`).
 
@@ -145,6 +153,7 @@ def cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2
 
 
 @suggest_keywords
+@speaks_as('linear_cosine_decay')
 def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5, alpha=0.0, beta=0.001, name=None):
     r"""``tf.compat.v1.train.linear_cosine_decay`` (Bello et al. 2017; core :func:`~lrlessons.schedules.linear_cosine_decay`).
 

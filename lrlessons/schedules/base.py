@@ -33,16 +33,118 @@ True
 from __future__ import annotations
 
 import functools
+import functools
 import inspect
+import re
 from dataclasses import FrozenInstanceError
 from typing import Any, Callable
 
 import numpy as np
 
 from .._batch import batch_shape, leading
+from .. import _checks
 from .._checks import check_finite
 
-__all__ = ["Schedule", "check_steps", "hyperparameter", "evaluate"]
+__all__ = ["Schedule", "check_steps", "hyperparameter", "evaluate", "check_interval", "times", "speaks_as"]
+
+#: Parameters of framework wrappers that are not numeric hyperparameters (checked by their own code).
+_NOT_NUMERIC = {"name", "mode", "scale_mode", "anneal_strategy", "interpolate_type", "staircase", "cycle",
+                "three_phase", "cycle_momentum", "global_step", "x", "schedules", "schedulers",
+                "boundaries_and_scales", "lr_lambda", "cosine_kwargs", "milestones", "boundaries", "values",
+                "scale_fn", "last_epoch", "verbose", "epochs", "steps_per_epoch", "total_steps"}
+_MESSAGE = re.compile(r"The '(\w+)' (?:parameter|argument|field) of (\w+) (.*)", re.S)
+
+
+def speaks_as(owner: str, rename: dict[str, str] | None = None, scalar: tuple[str, ...] = ()) -> Callable:
+    """Decorator for a framework wrapper: every error it raises uses the wrapper's own parameter names.
+
+    Before the wrapper runs, each numeric argument must be a finite real number or a ``(B,)``
+    array of them (those in ``scalar`` a single number, as the framework reads them in Python
+    conditions). Errors from the core schedules it builds are reworded: ``rename`` maps a core
+    parameter to the caller's (``{"alpha": "eta_min"}``); ``(B,)`` arguments of different lengths
+    are named at construction. Anything else is answered with a ``ValueError`` listing the
+    arguments, never a raw ``OverflowError`` or ``AttributeError``.
+    """
+    rename = dict(rename or {})
+
+    def decorate(fn: Callable) -> Callable:
+        sig = inspect.signature(fn)
+        params = list(sig.parameters)
+
+        def check_arguments(bound) -> None:
+            sizes = {}
+            for p, v in bound.arguments.items():
+                if p in _NOT_NUMERIC or v is None or (p == "warmup_target" and v is None):
+                    continue
+                _checks._as_numeric(owner, p, v)          # TypeError naming p for str, dict, bool, ...
+                arr = np.asarray(v, dtype=float)
+                if not np.all(np.isfinite(arr)):
+                    raise ValueError(f"The {p!r} parameter of {owner} must be finite. Got {_checks._fmt(v)} instead.")
+                if p in scalar and arr.ndim:
+                    raise TypeError(f"The {p!r} parameter of {owner} must be a single number. Got {_checks._fmt(v)} instead.")
+                if arr.ndim > 1:
+                    raise ValueError(f"The {p!r} parameter of {owner} must be a number or a (B,) array. "
+                                     f"Got shape {arr.shape} instead.")
+                if arr.ndim == 1:
+                    sizes[p] = arr.shape[0]
+            if len(set(sizes.values())) > 1:
+                listed = ", ".join(f"{p!r} has {n}" for p, n in sizes.items())
+                raise ValueError(f"The (B,) parameters of {owner} must have the same length: {listed}.")
+
+        def reword(e: Exception) -> Exception:
+            m = _MESSAGE.match(str(e))
+            if m and m.group(2) == owner and m.group(1) in params:
+                return e
+            if isinstance(e, (ValueError, TypeError)) and not m and any(
+                    re.search(rf"\b{p}\b", str(e)) for p in params):
+                return e                                  # already the wrapper's own words
+            if m:
+                core = m.group(1)
+                name = rename.get((m.group(2), core), rename.get(core, core if core in params else None))
+                if name is not None:
+                    kind = type(e) if isinstance(e, (ValueError, TypeError)) else ValueError
+                    return kind(f"The {name!r} parameter of {owner} {m.group(3)}")
+            return ValueError(
+                f"{owner} cannot build a schedule from these arguments ({type(e).__name__}: {e}). "
+                f"Check {', '.join(repr(p) for p in params)}."
+            )
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            bound = sig.bind(*args, **kwargs)             # TypeError for a wrong keyword, as Python's
+            try:
+                check_arguments(bound)
+                out = fn(*args, **kwargs)
+            except (ValueError, TypeError, OverflowError, ZeroDivisionError, AttributeError, KeyError,
+                    IndexError) as e:
+                raise reword(e) from None
+            return out
+
+        return wrapper
+
+    return decorate
+
+
+def check_interval(owner: str, name: str, value: Any, low, high, closed: str = "both") -> None:
+    """:func:`lrlessons._checks.check_interval` that also refuses ±inf (an unbounded end is open).
+
+    >>> check_interval("linear", "learning_rate", float("inf"), 0, None, "left")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'learning_rate' parameter of linear must be in [0, inf). Got inf instead.
+    """
+    _checks.check_interval(owner, name, value, low, high, closed)
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        where = _checks._interval_text(low, high, closed)
+        got = _checks._fmt(value) if arr.ndim == 0 else f"{arr[~np.isfinite(arr)][0]!r} in {np.array2string(arr, threshold=8)}"
+        raise ValueError(f"The {name!r} parameter of {owner} must be {where}. Got {got} instead.")
+
+
+def times(a: Any, b: Any) -> np.ndarray:
+    """a · b, with 0 · ∞ = 0: a zero rate stays zero however far a factor overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(np.asarray(a) == 0, 0.0, a * b)
 
 
 def check_steps(owner: str, step: Any) -> np.ndarray:
@@ -164,7 +266,12 @@ class Schedule:
         for name in self.names:
             value = bound.arguments[name]
             object.__setattr__(self, name, hyperparameter(value) if name in self.batched else value)
-        self.batch_shape                                  # raises if batched hyperparameters disagree
+        try:
+            self.batch_shape                              # raises if batched hyperparameters disagree
+        except ValueError:
+            shapes = {n: np.shape(getattr(self, n)) for n in self.batched if np.ndim(getattr(self, n)) > 0}
+            listed = ", ".join(f"{n!r} has shape {s}" for n, s in shapes.items()) or "nested schedules disagree"
+            raise ValueError(f"The batched parameters of {type(self).__name__} must share one run shape (B,): {listed}.") from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")

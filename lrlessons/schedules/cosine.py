@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_bool, check_interval
-from .base import Schedule
+from .._checks import check_bool
+from .base import Schedule, check_interval, times
 
 __all__ = [
     "cosine_decay", "cosine_decay_restarts", "linear_cosine_decay",
@@ -108,8 +108,8 @@ def restart_period(t, first_decay_steps, t_mul):
     """The SGDR period i that step t falls in, and the fraction f_c in [0, 1) of it already done.
 
     Period i lasts D₀ · t_mul^i steps and starts at D₀ · Σ_{j<i} t_mul^j. Like TF, i is found with a
-    logarithm, i = ⌊log(1 − f(1 − t_mul)) / log t_mul⌋ with f = t/D₀ (⌊f⌋ when t_mul = 1); then it is
-    corrected by one where rounding put it on the wrong side of a restart.
+    logarithm, i = ⌊log(1 + f(t_mul − 1)) / log t_mul⌋ with f = t/D₀ (⌊f⌋ when t_mul = 1; the log is
+    a logaddexp, so a huge t_mul does not overflow); then it is corrected by one where rounding put it on the wrong side of a restart.
     """
     f = t / first_decay_steps                                             # f = t/D₀
     geometric = t_mul != 1
@@ -119,7 +119,7 @@ def restart_period(t, first_decay_steps, t_mul):
         return np.where(geometric, (1 - m**i) / (1 - m), i)
 
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        i = np.where(geometric, np.nan_to_num(np.floor(np.log(1 - f * (1 - m)) / np.log(m))), np.floor(f))
+        i = np.where(geometric, np.nan_to_num(np.floor(np.logaddexp(0.0, np.log(f) + np.log(m - 1)) / np.log(m))), np.floor(f))
         i = np.maximum(i, 0)
         i = np.where(f < start(i), i - 1, i)                              # rounding: one period too far
         i = np.where(f >= start(i + 1), i + 1, i)                         # rounding: one period short
@@ -130,8 +130,9 @@ def restart_period(t, first_decay_steps, t_mul):
 def cosine_decay_restarts_formula(t, learning_rate, first_decay_steps, t_mul, m_mul, alpha):
     """η(t) = η₀ · ((1 − α) · ½ m_mul^i (1 + cos π f_c) + α), in period i at fraction f_c of it."""
     i, fraction = restart_period(t, first_decay_steps, t_mul)            # period i, f_c of it done
-    cosine = 0.5 * m_mul**i * (1 + np.cos(np.pi * fraction))             # ½ · m_mul^i · (1 + cos π f_c)
-    return learning_rate * ((1 - alpha) * cosine + alpha)                # η₀ · ((1 − α)·… + α)
+    with np.errstate(over="ignore"):
+        cosine = times(0.5 * (1 + np.cos(np.pi * fraction)), m_mul**i)  # ½ · m_mul^i · (1 + cos π f_c)
+    return times(learning_rate, (1 - alpha) * cosine + alpha)                # η₀ · ((1 − α)·… + α)
 
 
 class CosineDecayRestarts(Schedule):
@@ -165,8 +166,11 @@ def cosine_decay_restarts(
         :math:`\eta_0`.
     first_decay_steps : float or (B,) array in (0, inf)
         :math:`D_0`, the length of the first period.
-    t_mul : float or (B,) array in (0, inf)
-        Period growth factor.
+    t_mul : float or (B,) array in [1, inf)
+        Period growth factor. TF1 and Keras accept :math:`0 < t_{mul} < 1`, but the periods then
+        shrink to a limit at step :math:`D_0/(1 - t_{mul})` (infinitely many restarts) and they
+        return NaN from there on; no framework defines the rate beyond it, so lrlessons refuses
+        :math:`t_{mul} < 1`.
     m_mul : float or (B,) array in [0, inf)
         Peak factor per restart.
     alpha : float or (B,) array in [0, 1]
@@ -193,7 +197,7 @@ def cosine_decay_restarts(
     s = CosineDecayRestarts(learning_rate, first_decay_steps, t_mul, m_mul, alpha)
     check_interval("cosine_decay_restarts", "learning_rate", s.learning_rate, 0, None, "left")
     check_interval("cosine_decay_restarts", "first_decay_steps", s.first_decay_steps, 0, None, "neither")
-    check_interval("cosine_decay_restarts", "t_mul", s.t_mul, 0, None, "neither")
+    check_interval("cosine_decay_restarts", "t_mul", s.t_mul, 1, None, "left")
     check_interval("cosine_decay_restarts", "m_mul", s.m_mul, 0, None, "left")
     check_interval("cosine_decay_restarts", "alpha", s.alpha, 0, 1, "both")
     return s

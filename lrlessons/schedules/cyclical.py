@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_bool, check_choice, check_integer, check_interval
-from .base import Schedule
+from .._checks import check_bool, check_choice, check_integer
+from .base import Schedule, check_interval
+from .decay import MAX_STEP
 
 __all__ = [
     "cyclic", "one_cycle", "Cyclic", "OneCycle",
@@ -72,10 +73,13 @@ class Cyclic(Schedule):
 
 def check_cycle(owner: str, s: Schedule) -> None:
     """The checks of a triangle wave's shape (``step_size_up``, ``step_size_down``, ``mode``, ``gamma``)."""
-    check_interval(owner, "step_size_up", s.step_size_up, 0, None, "neither")
-    check_interval(owner, "step_size_down", s.step_size_down, 0, None, "left")
+    check_interval(owner, "step_size_up", s.step_size_up, 0, MAX_STEP, "right")
+    check_interval(owner, "step_size_down", s.step_size_down, 0, MAX_STEP, "both")
+    if not isinstance(s.mode, str):
+        raise TypeError(f"The 'mode' parameter of {owner} must be one of 'triangular', 'triangular2', 'exp_range'. "
+                        f"Got {s.mode!r} instead.")
     check_choice(owner, "mode", s.mode, ("triangular", "triangular2", "exp_range"))
-    check_interval(owner, "gamma", s.gamma, 0, None, "neither")
+    check_interval(owner, "gamma", s.gamma, 0, 1 if s.mode == "exp_range" else None, "right" if s.mode == "exp_range" else "neither")
 
 
 def cyclic(
@@ -103,13 +107,15 @@ def cyclic(
         :math:`\eta_{lo}`, the lower bound and the value at step 0.
     max_learning_rate : float or (B,) array in [0, inf)
         :math:`\eta_{hi}`.
-    step_size_up : float or (B,) array in (0, inf)
+    step_size_up : float or (B,) array in (0, 2**53]
         :math:`u`.
-    step_size_down : float or (B,) array in [0, inf), optional
+    step_size_down : float or (B,) array in [0, 2**53], optional
         :math:`d` (default :math:`u`).
     mode : {"triangular", "triangular2", "exp_range"}
-    gamma : float or (B,) array in (0, inf)
-        :math:`\gamma` for ``exp_range``.
+    gamma : float or (B,) array in (0, inf); in (0, 1] with ``exp_range``
+        :math:`\gamma` for ``exp_range``. PyTorch ``CyclicLR`` accepts :math:`\gamma > 1`, whose
+        :math:`\gamma^t` overflows to inf (then NaN, or a negative rate when the bounds are
+        reversed); lrlessons refuses it (the amplitude must not grow).
 
     Notes
     -----

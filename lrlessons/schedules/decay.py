@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_bool, check_choice, check_finite, check_integer, check_interval
-from .base import Schedule
+from .._checks import check_bool, check_choice, check_finite, check_integer
+from .base import Schedule, check_interval, times
 
 __all__ = [
     "constant", "linear", "exponential_decay", "natural_exp_decay", "inverse_time_decay", "polynomial_decay",
@@ -37,6 +37,16 @@ __all__ = [
 # ----------------------------------------------------------------------------------------
 # constant, linear
 # ----------------------------------------------------------------------------------------
+
+
+#: The largest boundary accepted: float64 holds every integer step up to 2**53 exactly.
+MAX_STEP = 2**53
+
+
+def _checks_numeric(owner: str, name: str, value: Any) -> None:
+    """TypeError naming ``name`` unless ``value`` is real numbers (a str, dict or None is not)."""
+    from .._checks import _as_numeric
+    _as_numeric(owner, name, value)
 
 
 def constant_formula(t, learning_rate):
@@ -136,7 +146,7 @@ def exponential_decay_formula(t, learning_rate, decay_steps, decay_rate, stairca
     p = t / decay_steps                                  # p = t/D
     if staircase:
         p = np.floor(p)                                  # p = ⌊t/D⌋: the rate drops in steps
-    return learning_rate * decay_rate**p                 # η₀ · r^p
+    return times(learning_rate, decay_rate**p)           # η₀ · r^p (0 · ∞ = 0 where r^p overflows)
 
 
 def natural_exp_decay_formula(t, learning_rate, decay_steps, decay_rate, staircase):
@@ -460,6 +470,8 @@ def piecewise_constant(boundaries: Any, values: Any, closed: str = "right") -> P
     ([1.0, 1.0, 0.5, 0.5, 0.1], [1.0, 0.5, 0.5, 0.1, 0.1])
     """
     owner = "piecewise_constant"
+    _checks_numeric(owner, "boundaries", boundaries)
+    _checks_numeric(owner, "values", values)
     b = np.asarray(boundaries, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
     check_choice(owner, "closed", closed, ("right", "left"))
@@ -467,6 +479,9 @@ def piecewise_constant(boundaries: Any, values: Any, closed: str = "right") -> P
         raise ValueError(f"The 'boundaries' parameter of {owner} must be a 1-d sequence. Got shape {b.shape} instead.")
     if b.size:
         check_integer(owner, "boundaries", b, 0, None)
+        if np.any(b > MAX_STEP):
+            raise ValueError(f"The 'boundaries' parameter of {owner} must be at most 2**53 (steps are counted "
+                             f"exactly up to there). Got {b[b > MAX_STEP][0]!r} instead.")
     _check_sorted(owner, "boundaries", b)
     if v.ndim not in (1, 2) or v.shape[-1] != b.size + 1:
         raise ValueError(
@@ -543,6 +558,8 @@ def piecewise_interpolate(boundaries: Any, values: Any, interpolation: str = "li
     [0.0, 0.5, 1.0, 0.5, 0.0]
     """
     owner = "piecewise_interpolate"
+    _checks_numeric(owner, "boundaries", boundaries)
+    _checks_numeric(owner, "values", values)
     b = np.asarray(boundaries, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
     check_choice(owner, "interpolation", interpolation, ("linear", "cosine"))

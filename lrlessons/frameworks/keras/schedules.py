@@ -13,6 +13,7 @@ code as tf.keras, tensorflow/tensorflow ``python/keras/optimizer_v2/learning_rat
 from __future__ import annotations
 
 from ... import schedules as S
+from ...schedules.base import speaks_as
 from ..._checks import check_integer, suggest_keywords
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
 
 
 @suggest_keywords
+@speaks_as('ExponentialDecay', {'learning_rate': 'initial_learning_rate'})
 def ExponentialDecay(initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
     r"""``ExponentialDecay``: :math:`\eta_0 r^{p}` (core :func:`~lrlessons.schedules.exponential_decay`).
 
@@ -36,6 +38,7 @@ def ExponentialDecay(initial_learning_rate, decay_steps, decay_rate, staircase=F
 
 
 @suggest_keywords
+@speaks_as('PiecewiseConstantDecay')
 def PiecewiseConstantDecay(boundaries, values, name="PiecewiseConstant"):
     r"""``PiecewiseConstantDecay``: like TF1, the value changes one step **after** each boundary.
 
@@ -46,6 +49,7 @@ def PiecewiseConstantDecay(boundaries, values, name="PiecewiseConstant"):
 
 
 @suggest_keywords
+@speaks_as('PolynomialDecay', {'learning_rate': 'initial_learning_rate'})
 def PolynomialDecay(initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False, name="PolynomialDecay"):
     r"""``PolynomialDecay`` with TF's ``cycle`` (core :func:`~lrlessons.schedules.polynomial_decay`).
 
@@ -56,6 +60,7 @@ def PolynomialDecay(initial_learning_rate, decay_steps, end_learning_rate=0.0001
 
 
 @suggest_keywords
+@speaks_as('InverseTimeDecay', {'learning_rate': 'initial_learning_rate'})
 def InverseTimeDecay(initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
     r"""``InverseTimeDecay``: :math:`\eta_0/(1 + k p)` (core :func:`~lrlessons.schedules.inverse_time_decay`).
 
@@ -66,6 +71,7 @@ def InverseTimeDecay(initial_learning_rate, decay_steps, decay_rate, staircase=F
 
 
 @suggest_keywords
+@speaks_as('CosineDecay', {'learning_rate': 'initial_learning_rate'})
 def CosineDecay(initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None, warmup_steps=0):
     r"""``CosineDecay``, with the optional linear warmup of Keras 3.
 
@@ -85,6 +91,7 @@ def CosineDecay(initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay
 
 
 @suggest_keywords
+@speaks_as('CosineDecayRestarts', {'learning_rate': 'initial_learning_rate'})
 def CosineDecayRestarts(initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name="SGDRDecay"):
     r"""``CosineDecayRestarts`` (SGDR, same code as TF1; core :func:`~lrlessons.schedules.cosine_decay_restarts`).
 

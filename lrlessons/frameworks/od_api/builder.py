@@ -53,7 +53,7 @@ import numpy as np
 
 from ... import schedules as S
 from ..._checks import check_integer, check_interval, closest
-from .text_format import parse_text_format
+from .text_format import MAX_CHARS, MAX_DEPTH, TextBlock, parse_text_format
 
 __all__ = ["create_learning_rate", "ODLearningRate", "exponential_decay_with_burnin", "manual_stepping",
            "cosine_decay_with_warmup"]
@@ -107,30 +107,79 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-def _normalize_keys(obj: Any) -> Any:
+def _normalize_keys(obj: Any, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        raise ValueError(
+            f"The 'config' parameter of create_learning_rate nests deeper than {MAX_DEPTH} levels "
+            "(a pipeline.config nests about 6 deep)."
+        )
     if isinstance(obj, dict):
-        return {_snake(str(k)): _normalize_keys(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_normalize_keys(v) for v in obj]
+        out = {_snake(str(k)): _normalize_keys(v, depth + 1) for k, v in obj.items()}
+        if isinstance(obj, TextBlock):
+            return TextBlock(out, lines={_snake(k): v for k, v in obj.lines.items()})
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [_normalize_keys(v, depth + 1) for v in obj]
     return obj
+
+
+_PATH_LIKE = re.compile(r"[^\s{}<>:\[\]#\"']*([/\\][^\s{}<>:\[\]#\"']*|\.(config|pbtxt|txt|json|prototxt))")
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ValueError(
+            f"The 'config' parameter of create_learning_rate names the file {str(path)!r}, which cannot "
+            f"be read ({e.strerror or type(e).__name__})."
+        ) from None
+    return _decode(data, f"the file {str(path)!r}")
+
+
+def _decode(data: bytes, what: str) -> str:
+    if len(data) > MAX_CHARS:
+        raise ValueError(f"The 'config' parameter of create_learning_rate is too long: {what} has {len(data)} "
+                         f"bytes, at most {MAX_CHARS} are read (a pipeline.config is a few kB).")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ValueError(
+            f"The 'config' parameter of create_learning_rate must be UTF-8 text: {what} is not "
+            f"valid UTF-8 at line {line} (byte {e.start}: {e.reason})."
+        ) from None
 
 
 def _load(config: Any) -> dict[str, Any]:
     if isinstance(config, Path):
-        return _load(config.read_text())
+        return _load(_read(config))
     if isinstance(config, (bytes, bytearray)):
-        config = config.decode("utf-8")
+        config = _decode(bytes(config), "the bytes given")
     if isinstance(config, str):
+        if len(config) > MAX_CHARS:
+            raise ValueError(f"The 'config' parameter of create_learning_rate is too long: {len(config)} "
+                             f"characters, at most {MAX_CHARS} are read (a pipeline.config is a few kB).")
         text = config.strip()
         if not text:
             raise ValueError("The 'config' parameter of create_learning_rate is an empty string.")
-        if "\n" not in text and "{" not in text and len(text) < 4096 and os.path.isfile(text):
-            return _load(Path(text))
+        if "\n" not in text and "{" not in text and len(text) < 4096:
+            if os.path.isfile(text):
+                return _load(Path(text))
+            if _PATH_LIKE.fullmatch(text):
+                raise ValueError(
+                    f"The 'config' parameter of create_learning_rate looks like a path, but there is no file "
+                    f"{text!r}. Expected a dict, a JSON string, a path to an existing file or a text-format block."
+                )
         if text.startswith("{"):
             try:
                 return json.loads(text)
             except json.JSONDecodeError:
                 pass
+            except RecursionError:
+                raise ValueError(
+                    f"The 'config' parameter of create_learning_rate nests deeper than {MAX_DEPTH} levels."
+                ) from None
         return parse_text_format(text)
     if isinstance(config, dict):
         return config
@@ -163,16 +212,43 @@ def _unknown(where: str, key: str, valid) -> ValueError:
     return ValueError(f"Unknown field {key!r} in {where}.{hint} Valid fields: {', '.join(valid)}.")
 
 
+_EXPECTED = {"bool": "true or false", "uint32": f"one integer in [0, {_UINT32}]", "float": "one number in [0, inf)"}
+
+
 def _field(owner: str, name: str, kind: str, value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        raise ValueError(
+            f"The {name!r} field of {owner} is not repeated: it should not have multiple values "
+            f"(written twice, or a [list]); expected {_EXPECTED[kind]}. "
+            f"Got {value!r} instead."
+        )
+    if isinstance(value, dict):
+        raise ValueError(
+            f"The {name!r} field of {owner} holds a value, not a block; expected {_EXPECTED[kind]}. "
+            f"Got {dict(value)!r} instead."
+        )
     if kind == "bool":
         if not isinstance(value, (bool, np.bool_)):
             raise TypeError(f"The {name!r} field of {owner} must be true or false. Got {value!r} instead.")
         return bool(value)
     if kind == "uint32":
+        if isinstance(value, str) or (isinstance(value, float) and not np.isfinite(value)):
+            raise TypeError(f"The {name!r} field of {owner} must be an integer in [0, {_UINT32}]. Got {value!r} instead.")
         check_integer(owner, name, value, 0, _UINT32)
         return int(value)
+    if isinstance(value, str):
+        raise TypeError(f"The {name!r} field of {owner} must be a number in [0, inf). Got {value!r} instead.")
     check_interval(owner, name, value, 0, None, "left")
+    if not np.isfinite(float(value)):
+        raise ValueError(f"The {name!r} field of {owner} must be in [0, inf). Got {float(value)!r} instead.")
     return float(value)
+
+
+def _at(given: Any, name: str) -> str:
+    lines = getattr(given, "lines", {}).get(name)
+    if not lines:
+        return ""
+    return f"Line {lines[-1] if len(lines) == 1 else lines[1]} of the config: "
 
 
 def _fill(owner: str, spec: dict, given: dict) -> dict[str, Any]:
@@ -180,15 +256,22 @@ def _fill(owner: str, spec: dict, given: dict) -> dict[str, Any]:
         raise TypeError(f"{owner} must be a block of fields. Got {given!r} instead.")
     for key in given:
         if key not in spec:
-            raise _unknown(owner, key, spec)
+            err = _unknown(owner, key, spec)
+            raise ValueError(_at(given, key) + str(err))
     out = {}
     for name, (kind, default) in spec.items():
-        if kind == "schedule":
-            entries = given.get(name, [])
-            entries = entries if isinstance(entries, list) else [entries]
-            out[name] = tuple(_fill(f"{owner}.schedule", SCHEDULE_FIELDS, e) for e in entries)
-        else:
-            out[name] = _field(owner, name, kind, given.get(name, default))
+        try:
+            if kind == "schedule":
+                entries = given.get(name, [])
+                entries = entries if isinstance(entries, list) else [entries]
+                out[name] = tuple(_fill(f"{owner}.schedule", SCHEDULE_FIELDS, e) for e in entries)
+            else:
+                out[name] = _field(owner, name, kind, given.get(name, default))
+        except (ValueError, TypeError) as e:
+            where = _at(given, name)
+            if where and not str(e).startswith("Line "):
+                raise type(e)(where + str(e)) from None
+            raise
     return out
 
 

@@ -11,42 +11,110 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["parse_text_format"]
+__all__ = ["parse_text_format", "TextBlock", "MAX_CHARS", "MAX_DEPTH"]
 
 
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<comment>\#[^\n]*)
-      | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+      | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
       | (?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?[fF]?)
-      | (?P<name>[A-Za-z_][A-Za-z0-9_.]*)
+      | (?P<name>-?[A-Za-z_][A-Za-z0-9_.]*)
       | (?P<punct>[{}:<>\[\],;])
     )""",
     re.VERBOSE,
 )
 
+#: The longest text accepted (a whole ``pipeline.config`` is a few kB).
+MAX_CHARS = 1_000_000
+#: The deepest nesting of ``{ }``/``< >``/``[ ]`` accepted (a ``pipeline.config`` nests about 6 deep).
+MAX_DEPTH = 100
+_MAX_DIGITS = 400
+
+
+class TextBlock(dict):
+    """A parsed message: a plain ``dict`` that also remembers the line of each field (``lines``)."""
+
+    def __init__(self, *args, lines: dict[str, list[int]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines if lines is not None else {}
+
+
+def _check_size(text: str) -> None:
+    if len(text) > MAX_CHARS:
+        raise ValueError(
+            f"The text-format config is too long: {len(text)} characters, at most {MAX_CHARS} are read "
+            "(a pipeline.config is a few kB)."
+        )
+
 
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
-    tokens, pos = [], 0
+    _check_size(text)
+    tokens, pos, line, counted = [], 0, 1, 0   # ``line`` is the line of ``counted``: linear overall
     text = text.rstrip()
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            line = text.count("\n", 0, pos) + 1
+            line += text.count("\n", counted, pos)
             snippet = text[pos:pos + 20].strip()
             raise ValueError(f"Cannot parse the text-format config at line {line}: unexpected {snippet!r}.")
         kind = m.lastgroup
+        start = m.start(kind)
+        line += text.count("\n", counted, start)
+        counted = start
         if kind != "comment":
-            tokens.append((kind, m.group(kind), text.count("\n", 0, m.start(kind)) + 1))
+            tokens.append((kind, m.group(kind), line))
         pos = m.end()
     return tokens
 
 
-def _scalar(kind: str, tok: str) -> Any:
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ntr\\'\"abfv?]|.?)", re.S)
+_SIMPLE = {"n": b"\n", "t": b"\t", "r": b"\r", "\\": b"\\", "'": b"'", '"': b'"', "a": b"\a", "b": b"\b",
+           "f": b"\f", "v": b"\v", "?": b"?"}
+
+
+def _unescape(body: str, line: int) -> str:
+    """protobuf's C escapes (``\\n``, ``\\x41``, ``\\101``, ``\\u00e9``); the bytes must be UTF-8."""
+    out, pos = bytearray(), 0
+    for m in _ESCAPE.finditer(body):
+        out += body[pos:m.start()].encode("utf-8", "surrogatepass")
+        e = m.group(1)
+        if e[:1] == "x" and len(e) > 1:
+            out.append(int(e[1:], 16))
+        elif e[:1] in "01234567" and e:
+            out.append(int(e, 8) & 0xFF)
+        elif e[:1] in "uU" and len(e) > 1:
+            cp = int(e[1:], 16)
+            if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+                raise ValueError(f"Cannot parse the text-format config at line {line}: "
+                                 f"'\\{e}' is not a Unicode character.")
+            out += chr(cp).encode("utf-8")
+        elif e in _SIMPLE:
+            out += _SIMPLE[e]
+        else:
+            raise ValueError(
+                f"Cannot parse the text-format config at line {line}: invalid escape '\\{e}' in a string "
+                "(expected \\n, \\t, \\r, \\\\, \\', \\\", \\xHH, \\NNN octal, \\uXXXX or \\UXXXXXXXX)."
+            )
+        pos = m.end()
+    out += body[pos:].encode("utf-8", "surrogatepass")
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ValueError(
+            f"Cannot parse the text-format config at line {line}: a string is not valid UTF-8 "
+            f"after its escapes ({e.reason} at byte {e.start})."
+        ) from None
+
+
+def _scalar(kind: str, tok: str, line: int) -> Any:
     if kind == "string":
-        return bytes(tok[1:-1], "utf-8").decode("unicode_escape")
+        return _unescape(tok[1:-1], line)
     if kind == "number":
         tok = tok.rstrip("fF")
+        if sum(c.isdigit() for c in tok) > _MAX_DIGITS:
+            raise ValueError(f"Cannot parse the text-format config at line {line}: a number with more than "
+                             f"{_MAX_DIGITS} digits.")
         if re.fullmatch(r"[-+]?\d+", tok):
             return int(tok)
         return float(tok)
@@ -55,7 +123,7 @@ def _scalar(kind: str, tok: str) -> Any:
         return True
     if low in ("false", "f"):
         return False
-    if low in ("inf", "infinity", "-inf", "nan"):
+    if low in ("inf", "infinity", "-inf", "-infinity", "nan", "-nan"):
         return float(low)
     return tok  # an enum name
 
@@ -65,11 +133,17 @@ def parse_text_format(text: str) -> dict[str, Any]:
 
     Handles ``name: value``, ``name { ... }``, ``name: { ... }``, ``name < ... >``, ``[a, b]``
     lists, ``#`` comments and optional ``,``/``;`` separators. Values are ints, floats, bools,
-    strings or enum names. Nothing is evaluated.
+    strings (with protobuf's escapes, UTF-8) or enum names. Nothing is evaluated. Each dict is a
+    :class:`TextBlock` whose ``lines`` maps a field to the line(s) it was written on.
+
+    Raises ``ValueError`` naming the line for malformed text, for text longer than
+    :data:`MAX_CHARS` characters and for nesting deeper than :data:`MAX_DEPTH`.
 
     >>> parse_text_format('schedule { step: 10 learning_rate: .1 } schedule { step: 20 } warmup: true')
     {'schedule': [{'step': 10, 'learning_rate': 0.1}, {'step': 20}], 'warmup': True}
     """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_text_format reads a str. Got {type(text).__name__} instead.")
     tokens = _tokenize(text)
     pos = 0
 
@@ -79,21 +153,26 @@ def parse_text_format(text: str) -> dict[str, Any]:
 
     def value():
         nonlocal pos
-        kind, tok, _ = tokens[pos]
+        kind, tok, line = tokens[pos]
         if kind in ("string", "number", "name"):
             pos += 1
-            return _scalar(kind, tok)
+            return _scalar(kind, tok, line)
         raise err(f"expected a value, got {tok!r}")
 
-    def message(close: str | None) -> dict[str, Any]:
+    def opening(depth: int) -> None:
+        if depth >= MAX_DEPTH:
+            raise err(f"nesting deeper than {MAX_DEPTH} levels")
+
+    def message(close: str | None, depth: int) -> dict[str, Any]:
         nonlocal pos
         out: dict[str, list] = {}
+        lines: dict[str, list[int]] = {}
         while True:
             if pos >= len(tokens):
                 if close is None:
                     break
                 raise err(f"missing {close!r}")
-            kind, tok, _ = tokens[pos]
+            kind, tok, line = tokens[pos]
             if close is not None and tok == close and kind == "punct":
                 pos += 1
                 break
@@ -110,27 +189,33 @@ def parse_text_format(text: str) -> dict[str, Any]:
                 raise err(f"missing a value for {name!r}")
             kind, tok, _ = tokens[pos]
             if kind == "punct" and tok in "{<":
+                opening(depth + 1)
                 pos += 1
-                vals = [message("}" if tok == "{" else ">")]
+                vals = [message("}" if tok == "{" else ">", depth + 1)]
             elif kind == "punct" and tok == "[":
+                opening(depth + 1)
                 pos += 1
                 vals = []
-                while not (tokens[pos][0] == "punct" and tokens[pos][1] == "]"):
-                    if tokens[pos][1] == ",":
+                while True:
+                    if pos >= len(tokens):
+                        raise err(f"missing ']' closing the list of {name!r}")
+                    k, t, _ = tokens[pos]
+                    if k == "punct" and t == "]":
+                        pos += 1
+                        break
+                    if k == "punct" and t == ",":
                         pos += 1
                         continue
-                    if tokens[pos][1] in "{<":
-                        close_tok = "}" if tokens[pos][1] == "{" else ">"
+                    if k == "punct" and t in "{<":
+                        opening(depth + 2)
                         pos += 1
-                        vals.append(message(close_tok))
+                        vals.append(message("}" if t == "{" else ">", depth + 2))
                     else:
                         vals.append(value())
-                    if pos >= len(tokens):
-                        raise err("missing ']'")
-                pos += 1
             else:
                 vals = [value()]
             out.setdefault(name, []).extend(vals)
-        return {k: (v[0] if len(v) == 1 else v) for k, v in out.items()}
+            lines.setdefault(name, []).append(line)
+        return TextBlock({k: (v[0] if len(v) == 1 else v) for k, v in out.items()}, lines=lines)
 
-    return message(None)
+    return message(None, 0)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ... import schedules as S
+from ...schedules.base import speaks_as
 from ..._checks import check_integer, check_interval, suggest_keywords
 
 __all__ = [
@@ -48,6 +49,7 @@ def _begin(schedule: S.Schedule, init_value: Any, transition_begin: int) -> S.Sc
 
 
 @suggest_keywords
+@speaks_as('constant_schedule', {'learning_rate': 'value'})
 def constant_schedule(value):
     r"""``constant_schedule(value)`` (core :func:`~lrlessons.schedules.constant`).
 
@@ -58,6 +60,7 @@ def constant_schedule(value):
 
 
 @suggest_keywords
+@speaks_as('polynomial_schedule', {'learning_rate': 'init_value', 'end_learning_rate': 'end_value', 'decay_steps': 'transition_steps'}, scalar=('transition_steps', 'transition_begin'))
 def polynomial_schedule(init_value, end_value, power, transition_steps, transition_begin=0):
     r"""``polynomial_schedule``: :math:`(v_0 - v_1)(1 - c/T)^{p} + v_1`, :math:`c = \mathrm{clip}(t - B, 0, T)`.
 
@@ -73,6 +76,7 @@ def polynomial_schedule(init_value, end_value, power, transition_steps, transiti
 
 
 @suggest_keywords
+@speaks_as('linear_schedule', {'learning_rate': 'init_value', 'end_learning_rate': 'end_value', 'decay_steps': 'transition_steps'}, scalar=('transition_steps', 'transition_begin'))
 def linear_schedule(init_value, end_value, transition_steps, transition_begin=0):
     r"""``linear_schedule``: :func:`polynomial_schedule` with power 1 (core :func:`~lrlessons.schedules.linear`).
 
@@ -85,6 +89,7 @@ def linear_schedule(init_value, end_value, transition_steps, transition_begin=0)
 
 
 @suggest_keywords
+@speaks_as('exponential_decay', {'learning_rate': 'init_value', 'end_learning_rate': 'end_value', 'decay_steps': 'transition_steps'}, scalar=('transition_steps', 'transition_begin', 'decay_rate', 'end_value'))
 def exponential_decay(init_value, transition_steps, decay_rate, transition_begin=0, staircase=False, end_value=None):
     r"""optax ``exponential_decay``: ``init_value`` until ``transition_begin``, then :math:`v_0 r^{p}`, :math:`p = (t - B)/T`.
 
@@ -104,6 +109,7 @@ def exponential_decay(init_value, transition_steps, decay_rate, transition_begin
 
 
 @suggest_keywords
+@speaks_as('cosine_decay_schedule', {'learning_rate': 'init_value'})
 def cosine_decay_schedule(init_value, decay_steps, alpha=0.0, exponent=1.0):
     r"""``cosine_decay_schedule``: :math:`v_0((1-\alpha)c^{e} + \alpha)`, clamped after ``decay_steps`` (core :func:`~lrlessons.schedules.cosine_decay`).
 
@@ -114,6 +120,7 @@ def cosine_decay_schedule(init_value, decay_steps, alpha=0.0, exponent=1.0):
 
 
 @suggest_keywords
+@speaks_as('warmup_cosine_decay_schedule', {'learning_rate': 'peak_value', 'start_lr': 'init_value', 'alpha': 'end_value'}, scalar=('peak_value', 'end_value', 'warmup_steps', 'decay_steps'))
 def warmup_cosine_decay_schedule(init_value, peak_value, warmup_steps, decay_steps, end_value=0.0, exponent=1.0):
     r"""``warmup_cosine_decay_schedule``: linear warmup to ``peak_value``, then cosine to ``end_value``.
 
@@ -130,6 +137,7 @@ def warmup_cosine_decay_schedule(init_value, peak_value, warmup_steps, decay_ste
 
 
 @suggest_keywords
+@speaks_as('warmup_constant_schedule', {('linear_schedule', 'init_value'): 'init_value', ('linear_schedule', 'end_value'): 'peak_value', ('linear_schedule', 'transition_steps'): 'warmup_steps'}, scalar=('warmup_steps',))
 def warmup_constant_schedule(init_value, peak_value, warmup_steps):
     r"""``warmup_constant_schedule``: linear from ``init_value`` to ``peak_value``, then flat (a :func:`linear_schedule`).
 
@@ -140,6 +148,7 @@ def warmup_constant_schedule(init_value, peak_value, warmup_steps):
 
 
 @suggest_keywords
+@speaks_as('warmup_exponential_decay_schedule', {('linear_schedule', 'init_value'): 'init_value', ('linear_schedule', 'end_value'): 'peak_value', ('linear_schedule', 'transition_steps'): 'warmup_steps', ('exponential_decay', 'init_value'): 'peak_value'}, scalar=('warmup_steps', 'transition_steps', 'transition_begin', 'decay_rate', 'end_value', 'peak_value'))
 def warmup_exponential_decay_schedule(
     init_value, peak_value, warmup_steps, transition_steps, decay_rate, transition_begin=0, staircase=False, end_value=None
 ):
@@ -186,6 +195,7 @@ def _cumulative(init_value, scales):
 
 
 @suggest_keywords
+@speaks_as('piecewise_constant_schedule', {'values': 'init_value', 'boundaries': 'boundaries_and_scales'})
 def piecewise_constant_schedule(init_value, boundaries_and_scales=None):
     r"""``piecewise_constant_schedule``: :math:`v_0 \prod_{b_i \le t} s_i`; scales multiply and change **at** :math:`t = b`.
 
@@ -199,6 +209,7 @@ def piecewise_constant_schedule(init_value, boundaries_and_scales=None):
 
 
 @suggest_keywords
+@speaks_as('piecewise_interpolate_schedule', {'values': 'init_value', 'boundaries': 'boundaries_and_scales', 'interpolation': 'interpolate_type'})
 def piecewise_interpolate_schedule(interpolate_type, init_value, boundaries_and_scales=None):
     r"""``piecewise_interpolate_schedule``: interpolate between knots (0, :math:`v_0`), (:math:`b_i`, :math:`v_0\prod_{j\le i}s_j`).
 
@@ -213,6 +224,7 @@ def piecewise_interpolate_schedule(interpolate_type, init_value, boundaries_and_
 
 
 @suggest_keywords
+@speaks_as('join_schedules')
 def join_schedules(schedules, boundaries):
     r"""``join_schedules``: for :math:`t \ge b_i` use ``schedules[i+1](t - b_i)`` (core :func:`~lrlessons.schedules.join`).
 
@@ -228,6 +240,7 @@ def _check_transition(owner, transition_steps):
 
 
 @suggest_keywords
+@speaks_as('cosine_onecycle_schedule', {('piecewise_interpolate_schedule', 'init_value'): 'peak_value', ('piecewise_interpolate_schedule', 'boundaries_and_scales'): 'pct_start'}, scalar=('transition_steps', 'peak_value', 'pct_start', 'div_factor', 'final_div_factor'))
 def cosine_onecycle_schedule(transition_steps, peak_value, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
     r"""``cosine_onecycle_schedule``: cosine from ``peak/div`` up to ``peak`` at :math:`\lfloor \text{pct}\,T\rfloor`, down to ``peak/(div·final_div)`` at :math:`T`.
 
@@ -245,6 +258,7 @@ def cosine_onecycle_schedule(transition_steps, peak_value, pct_start=0.3, div_fa
 
 
 @suggest_keywords
+@speaks_as('linear_onecycle_schedule', {('piecewise_interpolate_schedule', 'init_value'): 'peak_value', ('piecewise_interpolate_schedule', 'boundaries_and_scales'): 'pct_start'}, scalar=('transition_steps', 'peak_value', 'pct_start', 'pct_final', 'div_factor', 'final_div_factor'))
 def linear_onecycle_schedule(transition_steps, peak_value, pct_start=0.3, pct_final=0.85, div_factor=25.0, final_div_factor=1e4):
     r"""``linear_onecycle_schedule``: three linear legs, up to ``peak``, back to ``peak/div`` at ``pct_final``, down to the end at :math:`T`.
 

@@ -27,6 +27,7 @@ import numpy as np
 from ... import schedules as S
 from ..._checks import check_bool, check_choice, check_integer, check_interval, suggest_keywords
 from ...schedules.cyclical import check_cycle, check_not_past_end, check_one_cycle, one_cycle_phases, triangle
+from ...schedules.base import speaks_as
 
 __all__ = [
     "ReduceLROnPlateau",
@@ -48,14 +49,23 @@ __all__ = [
 ]
 
 
-def _alpha(lr: Any, eta_min: Any) -> Any:
-    """PyTorch's absolute ``eta_min`` as the core's fraction ``alpha = eta_min / lr``."""
+def _alpha(owner: str, lr: Any, eta_min: Any) -> Any:
+    """PyTorch's absolute ``eta_min`` as the core's fraction ``alpha = eta_min / lr``.
+
+    The core cosine keeps its floor at or below the start, so ``eta_min`` must lie in ``[0, lr]``
+    (PyTorch also accepts ``eta_min > lr``, a cosine that rises).
+    """
+    check_interval(owner, "lr", lr, 0, None, "left")
+    check_interval(owner, "eta_min", eta_min, 0, None, "left")
+    if not np.all(np.asarray(eta_min) <= np.asarray(lr)):
+        raise ValueError(f"The 'eta_min' parameter of {owner} must be in [0, lr] (lr={lr!r}). Got {eta_min!r} instead.")
     lr = np.asarray(lr, dtype=np.float64)
     a = np.divide(eta_min, lr, out=np.zeros(np.broadcast_shapes(lr.shape, np.shape(eta_min))), where=lr != 0)
     return a.item() if a.ndim == 0 else a
 
 
 @suggest_keywords
+@speaks_as('StepLR', {'learning_rate': 'lr', 'decay_rate': 'gamma', 'decay_steps': 'step_size'})
 def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> S.ExponentialDecay:
     r"""``StepLR``: :math:`b\,\gamma^{\lfloor e/\text{step\_size}\rfloor}`, a staircase :func:`~lrlessons.schedules.exponential_decay`.
 
@@ -67,6 +77,7 @@ def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> S.ExponentialDecay:
 
 
 @suggest_keywords
+@speaks_as('MultiStepLR', {'values': 'lr'})
 def MultiStepLR(lr: Any, milestones: Any, gamma: float = 0.1) -> S.PiecewiseConstant:
     r"""``MultiStepLR``: :math:`b\,\gamma^{\#\{m_i \le e\}}`, a :func:`~lrlessons.schedules.piecewise_constant` that changes **at** each milestone.
 
@@ -75,17 +86,22 @@ def MultiStepLR(lr: Any, milestones: Any, gamma: float = 0.1) -> S.PiecewiseCons
     >>> [f"{float(v):.3f}" for v in MultiStepLR(0.1, milestones=[2, 4, 4])([0, 1, 2, 3, 4])]
     ['0.100', '0.100', '0.010', '0.010', '0.000']
     """
+    check_interval("MultiStepLR", "lr", lr, 0, None, "left")
     check_interval("MultiStepLR", "gamma", gamma, 0, None, "left")
+    if isinstance(milestones, (str, bytes, dict)) or not np.iterable(milestones):
+        raise TypeError(f"The 'milestones' parameter of MultiStepLR must be a list of integers. Got {milestones!r} instead.")
     for m in milestones:
-        check_integer("MultiStepLR", "milestones", m, 0, None)
+        check_integer("MultiStepLR", "milestones", m, 0, 2**53)
     counts = Counter(int(m) for m in milestones)
     bounds = sorted(counts)
     powers = np.concatenate([[0], np.cumsum([counts[b] for b in bounds])])
-    values = np.multiply.outer(np.asarray(lr, dtype=np.float64), np.float64(gamma) ** powers)
+    lr, gamma = np.asarray(lr, dtype=np.float64), np.asarray(gamma, dtype=np.float64)
+    values = lr[..., None] * gamma[..., None] ** powers    # (B, K): run i has lr[i]·gamma[i]^k
     return S.piecewise_constant(bounds, values, closed="left")
 
 
 @suggest_keywords
+@speaks_as('ConstantLR', {'values': 'lr'})
 def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> S.PiecewiseConstant:
     r"""``ConstantLR``: :math:`b\cdot\text{factor}` for :math:`e <` ``total_iters``, then :math:`b` (a :func:`~lrlessons.schedules.piecewise_constant`).
 
@@ -99,6 +115,7 @@ def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> S.Piec
 
 
 @suggest_keywords
+@speaks_as('LinearLR', {'learning_rate': 'lr', 'end_learning_rate': 'lr', 'decay_steps': 'total_iters'})
 def LinearLR(lr: Any, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: int = 5) -> S.Linear:
     r"""``LinearLR``: :math:`b\,(s + (e_f - s)\min(e, T)/T)`, a :func:`~lrlessons.schedules.linear` ramp.
 
@@ -119,6 +136,7 @@ def _tolist(a: np.ndarray) -> Any:
 
 
 @suggest_keywords
+@speaks_as('ExponentialLR', {'learning_rate': 'lr', 'decay_rate': 'gamma'})
 def ExponentialLR(lr: Any, gamma: float) -> S.ExponentialDecay:
     r"""``ExponentialLR``: :math:`b\,\gamma^{e}`, an :func:`~lrlessons.schedules.exponential_decay` with ``decay_steps=1``.
 
@@ -129,6 +147,7 @@ def ExponentialLR(lr: Any, gamma: float) -> S.ExponentialDecay:
 
 
 @suggest_keywords
+@speaks_as('PolynomialLR', {'learning_rate': 'lr', 'decay_steps': 'total_iters'})
 def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> S.PolynomialDecay:
     r"""``PolynomialLR``: :math:`b\,(1 - \min(e, T)/T)^{p}`, a :func:`~lrlessons.schedules.polynomial_decay` ending at 0.
 
@@ -140,6 +159,7 @@ def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> S.Polynom
 
 
 @suggest_keywords
+@speaks_as('CosineAnnealingLR', {'learning_rate': 'lr', 'decay_steps': 'T_max', 'alpha': 'eta_min'})
 def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> S.CosineDecay:
     r"""``CosineAnnealingLR``: :math:`\eta_{min} + (b - \eta_{min})\tfrac12(1 + \cos(\pi e/T_{max}))`, **not** clamped.
 
@@ -151,10 +171,11 @@ def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> S.CosineDeca
     ['1.000', '0.500', '0.000', '0.500', '1.000']
     """
     check_integer("CosineAnnealingLR", "T_max", T_max, 1, None)
-    return S.cosine_decay(lr, T_max, alpha=_alpha(lr, eta_min), periodic=True)
+    return S.cosine_decay(lr, T_max, alpha=_alpha("CosineAnnealingLR", lr, eta_min), periodic=True)
 
 
 @suggest_keywords
+@speaks_as('CosineAnnealingWarmRestarts', {'learning_rate': 'lr', 'first_decay_steps': 'T_0', 't_mul': 'T_mult', 'alpha': 'eta_min'})
 def CosineAnnealingWarmRestarts(lr: Any, T_0: int, T_mult: int = 1, eta_min: float = 0.0) -> S.CosineDecayRestarts:
     r"""``CosineAnnealingWarmRestarts``: SGDR with integer ``T_mult`` (default 1: fixed period), no peak decay.
 
@@ -166,10 +187,11 @@ def CosineAnnealingWarmRestarts(lr: Any, T_0: int, T_mult: int = 1, eta_min: flo
     """
     check_integer("CosineAnnealingWarmRestarts", "T_0", T_0, 1, None)
     check_integer("CosineAnnealingWarmRestarts", "T_mult", T_mult, 1, None)
-    return S.cosine_decay_restarts(lr, T_0, t_mul=float(T_mult), m_mul=1.0, alpha=_alpha(lr, eta_min))
+    return S.cosine_decay_restarts(lr, T_0, t_mul=float(T_mult), m_mul=1.0, alpha=_alpha("CosineAnnealingWarmRestarts", lr, eta_min))
 
 
 @suggest_keywords
+@speaks_as('CyclicLR', {'learning_rate': 'base_lr', 'max_learning_rate': 'max_lr'})
 def CyclicLR(
     base_lr: Any,
     max_lr: Any,
@@ -214,6 +236,7 @@ def CyclicLR(
 
 
 @suggest_keywords
+@speaks_as('OneCycleLR', {'max_learning_rate': 'max_lr'})
 def OneCycleLR(
     max_lr: Any,
     total_steps: int | None = None,
@@ -251,6 +274,8 @@ def OneCycleLR(
         check_integer("OneCycleLR", "epochs", epochs, 1, None)
         check_integer("OneCycleLR", "steps_per_epoch", steps_per_epoch, 1, None)
         total_steps = int(epochs) * int(steps_per_epoch)
+    if np.ndim(total_steps) != 0:
+        raise TypeError(f"The 'total_steps' parameter of OneCycleLR must be one integer. Got {total_steps!r} instead.")
     check_integer("OneCycleLR", "total_steps", total_steps, 1, None)
     check_bool("OneCycleLR", "cycle_momentum", cycle_momentum)
     out = S.one_cycle(max_lr, total_steps, pct_start, anneal_strategy, div_factor, final_div_factor, three_phase, past_end="pytorch")
