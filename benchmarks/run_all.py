@@ -165,7 +165,7 @@ def evaluate(runs: dict[str, dict]) -> list[dict]:
                      "note": "" if v >= 50 else "remove per-step Python work from the batched loop"})
 
     step = first(res, "steps.adam_step_ahead_small")
-        label = "Adam step at 1e3–1e5 parameters faster than torch.optim's fastest CPU path"
+    label = "Adam step at 1e3–1e5 parameters faster than torch.optim's fastest CPU path"
     if step is None:
         torch_note = first(res, "steps.torch")
         why = (absent("bench_steps.py") if "bench_steps.py" not in runs
