@@ -41,6 +41,8 @@ __all__ = [
     "framework_optimizer",
     "l2_gradient",
     "decoupled_decay",
+    "check_state",
+    "state_error",
     "SCHEDULABLE",
 ]
 
@@ -241,6 +243,54 @@ def _numeric(value: Any) -> bool:
     return not (value is None or callable(value) or isinstance(value, (bool, np.bool_, str)))
 
 
+def _short(x: Any) -> str:
+    try:
+        text = repr(x)
+    except Exception:  # noqa: BLE001 - an object whose repr fails
+        text = f"<{type(x).__name__} object>"
+    return text if len(text) <= 80 else text[:60] + "...)"
+
+
+def _layout(state: Any) -> str:
+    """``State(count, m, v, v_max=None)``: a state's type and which buffers it holds."""
+    return f"{type(state).__name__}(" + ", ".join(
+        f if v is not None else f"{f}=None" for f, v in zip(state._fields, state)) + ")"
+
+
+def state_error(optimizer: "Optimizer", argument: str, caller: str, state: Any, template: Any = None) -> str:
+    """The message for a ``state`` that is not ``optimizer``'s (see :func:`check_state`)."""
+    expected = f"the state {optimizer.name}.init(theta) returns"
+    if template is not None:
+        expected += f", {_layout(template)}"
+    if not hasattr(state, "_fields"):
+        got = _short(state)
+    elif template is not None and type(state) is type(template):
+        got = f"a {_layout(state)} (made by {optimizer.name} with other options, e.g. amsgrad or momentum?)"
+    else:
+        module = getattr(type(state), "__module__", "").rsplit(".", 1)[-1]
+        got = f"a {_layout(state)}" + (f" of {module}" if module else "") + " (another optimizer's state?)"
+    return f"The {argument!r} argument of {caller} must be {expected}. Got {got} instead."
+
+
+def check_state(optimizer: "Optimizer", theta: np.ndarray, state: Any, argument: str = "state",
+                caller: str | None = None) -> None:
+    """Raise ``TypeError`` unless ``state`` has the structure ``optimizer.init(theta)`` gives.
+
+    The same ``State`` type and the same buffers present (AMSGrad's ``v_max``, RMSprop's
+    momentum ``b``) and a whole-number ``count`` >= 0; buffer shapes are checked by ``step``.
+    ``argument`` and ``caller`` name what the message blames (``run`` checks ``resume``).
+    """
+    caller = caller or f"{optimizer.name}.step"
+    template = optimizer.init(theta)
+    if (type(state) is not type(template) or len(state) != len(template)
+            or any((a is None) != (b is None) for a, b in zip(state, template))):
+        raise TypeError(state_error(optimizer, argument, caller, state, template))
+    count = state[0]
+    if not (isinstance(count, (int, np.integer)) and not isinstance(count, bool) and count >= 0):
+        raise TypeError(f"The {argument!r} argument of {caller} must hold a whole-number count >= 0 "
+                        f"(updates already applied). Got count={_short(count)} instead.")
+
+
 # ---------------------------------------------------------------------------------------
 # The Optimizer
 # ---------------------------------------------------------------------------------------
@@ -307,21 +357,32 @@ class Optimizer:
         ``lr=None`` uses the bound learning rate; a schedule is called with ``state.count``
         (updates already applied), so the first update uses ``schedule(0)``. An explicit
         ``lr`` (number, ``(B,)`` array or schedule) replaces the bound one for this call.
-        Shapes are validated once per (theta shape and dtype, grad shape and dtype, state
-        structure); the learning rate's value and a finite gradient are checked every step.
+        Shapes, dtypes and the state's structure are validated once per (theta shape and
+        dtype, grad shape and dtype, state type and buffer shapes): ``state`` must be what this
+        optimizer's ``init`` returns (or a later ``step`` returned), ``grad`` a real array of
+        theta's shape; each raises a ``TypeError``/``ValueError`` saying what was expected. The
+        learning rate's value and a finite gradient are checked every step.
+
+        The result keeps theta's dtype, as the frameworks keep a parameter's dtype: a gradient
+        of another real dtype (float64 for float32 parameters, ints) is cast to theta's first.
         """
         if type(theta) is not np.ndarray or theta.dtype.kind != "f":
             theta = self._params(theta, "step")
         if type(grad) is not np.ndarray:
-            grad = np.asarray(grad)
-        key = (theta.shape, theta.dtype, grad.shape, grad.dtype,
-               tuple([None if b is None else b.shape for b in state[1:]]))
+            grad = self._gradient(grad)
+        try:
+            key = (theta.shape, theta.dtype, grad.shape, grad.dtype, type(state),
+                   tuple([None if b is None else b.shape for b in state[1:]]))
+        except (TypeError, AttributeError, KeyError):          # not a state at all (None, a number...)
+            raise TypeError(state_error(self, "state", f"{self.name}.step", state)) from None
         call = _cache.lookup(self, key)
         if call is None:
             call = _cache.remember(self, key, self._prepare(theta, grad, state))
-        kwargs, bound, padded = call
+        kwargs, bound, padded, cast = call
         if not math.isfinite(grad.sum()):                      # (one pass; the exact check if not)
             check_finite(f"{self.name}.step", "grad", grad)
+        if cast is not None:                                   # (a gradient of another dtype)
+            grad = grad.astype(cast)
         if lr is None or lr is bound:
             lr = bound
         if lr is bound and padded is not None:
@@ -340,8 +401,19 @@ class Optimizer:
                             f"Got dtype {theta.dtype} instead.")
         return theta.astype(float_dtype(theta), copy=False)
 
+    def _gradient(self, grad: Any) -> np.ndarray:
+        try:
+            return np.asarray(grad)
+        except (ValueError, TypeError):                        # a ragged list
+            raise TypeError(f"The 'grad' argument of {self.name}.step must be a real array. "
+                            f"Got {_short(grad)} instead.") from None
+
     def _prepare(self, theta: np.ndarray, grad: np.ndarray, state: Any) -> tuple:
         """Validate a new call signature once; pad the bound hyperparameters for it."""
+        if grad.dtype.kind not in "fiu":
+            raise TypeError(f"The 'grad' argument of {self.name}.step must be a real array. "
+                            f"Got dtype {grad.dtype} instead.")
+        check_state(self, theta, state, "state", f"{self.name}.step")
         if grad.shape != theta.shape:
             raise ValueError(
                 f"The 'grad' argument of {self.name}.step must have the shape of theta {theta.shape}. "
@@ -363,7 +435,8 @@ class Optimizer:
         padded = None
         if not callable(bound):
             padded = _cache.pad(theta, self._rate(theta, state, bound), bound=True, grid=False)
-        return kwargs, bound, padded
+        cast = None if grad.dtype == theta.dtype else theta.dtype
+        return kwargs, bound, padded, cast
 
     def _check_batch(self, theta: np.ndarray, name: str, value: Any) -> None:
         shape = np.shape(value)
