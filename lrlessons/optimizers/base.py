@@ -178,7 +178,12 @@ def is_active(value: Any) -> bool:
 
 
 def check_moments(owner: str, lr: Any, beta1: Any, beta2: Any, eps: Any, weight_decay: Any) -> None:
-    """The checks every Adam-family factory shares: lr ≥ 0 (unless a schedule), β₁, β₂ in [0, 1), ε > 0, λ ≥ 0."""
+    """The checks every Adam-family factory shares: lr ≥ 0 (unless a schedule), β₁, β₂ in [0, 1), ε > 0, λ ≥ 0.
+
+    The core asks ε > 0, so a coordinate whose moments are still 0 never divides 0 by 0; the
+    framework wrappers accept ε = 0 where their framework does (:func:`framework_optimizer`).
+    All values are finite (``check_interval``).
+    """
     if not callable(lr):
         check_interval(owner, "lr", lr, 0, None, "left")
     check_interval(owner, "beta1", beta1, 0, 1, "left")
@@ -215,20 +220,41 @@ def accepts_schedules(factory: Callable) -> Callable:
 _PARAM_RE = re.compile(r"The '([A-Za-z_0-9]+)' parameter of ([A-Za-z_0-9.]+)")
 
 
-def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, str] | None = None, **kwargs) -> "Optimizer":
+def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, str] | None = None,
+                        zero_ok: tuple = (), **kwargs) -> "Optimizer":
     """Build a core optimizer for a framework class/function and give it that framework's name.
 
     Errors raised by the core factory are reworded with the framework's own parameter names
     (``rename`` maps core name -> framework name), so ``keras.Adam(beta_1=1.0)`` reports
     ``'beta_1'`` of ``keras.Adam``. Schedules for ``momentum``/``beta1`` are handled by the
     core factory (:func:`accepts_schedules`).
+
+    ``zero_ok`` names core parameters (``eps``) that the framework accepts as 0 where the core
+    factory requires > 0: PyTorch checks only ``0 <= eps``, TF1, Keras and optax do not check
+    ε at all (optax documents ``adam(lr, eps=0.0, eps_root=1e-8)``). They are checked here as
+    ``[0, inf)``, the core factory validates the rest with a positive stand-in (ε picks no
+    update variant), and the real value is bound. A zero ε then divides 0 by 0 where the
+    second moment is 0, as in the framework: :func:`~lrlessons.training.run` reports that
+    update as a divergence.
     """
     rename = dict(rename or {})
+    bound = {}
+    for name in zero_ok:
+        value = kwargs.get(name)
+        if value is None or callable(value):
+            continue
+        check_interval(display, rename.get(name, name), value, 0, None, "left")
+        arr = np.asarray(value, dtype=np.float64)
+        if np.any(arr == 0):
+            bound[name] = value
+            kwargs[name] = np.where(arr == 0, 1.0, arr) if arr.ndim else 1.0
     try:
         opt = factory(**kwargs)
     except (ValueError, TypeError) as err:
         msg = _PARAM_RE.sub(lambda m: f"The {rename.get(m.group(1), m.group(1))!r} parameter of {display}", str(err))
         raise type(err)(msg) from None
+    if bound:
+        opt = replace(opt, hyperparameters={**opt.hyperparameters, **bound})
     return replace(opt, name=display)
 
 

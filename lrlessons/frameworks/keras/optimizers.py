@@ -22,6 +22,8 @@ Each picks a core variant, which ``opt.source`` prints: ``Adam`` runs
 ``keras.ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96)``, read at ``iterations``
 before the update. Gradient clipping, EMA, loss scaling and gradient accumulation are not
 reproduced: setting them raises; ``name`` and the EMA settings used only with ``use_ema`` are ignored.
+Keras does not validate ``epsilon``: ``epsilon=0`` is accepted here too (the core factories ask
+ε > 0), a negative ε, which has no meaning in any of these updates, raises.
 
 >>> SGD(learning_rate=0.1, momentum=0.9).hyperparameters["lr_in_buffer"]
 True
@@ -36,6 +38,9 @@ import numpy as np
 from ..._checks import suggest_keywords
 from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, rmsprop, sgd
 from ...optimizers.base import Optimizer, framework_optimizer
+
+#: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
+_EPS0 = ("eps",)
 
 __all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax", "Adadelta"]
 
@@ -101,7 +106,7 @@ def RMSprop(learning_rate: Any = 0.001, rho: Any = 0.9, momentum: Any = 0.0, eps
                  gradient_accumulation_steps)
     return framework_optimizer("keras.RMSprop", rmsprop, _NAMES, lr=learning_rate, decay=rho, momentum=momentum,
                                eps=epsilon, centered=centered, eps_in_sqrt=True, lr_in_buffer=True,
-                               initial_mean_square=0.0, weight_decay=wd, decoupled_weight_decay=True)
+                               initial_mean_square=0.0, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -115,7 +120,7 @@ def Adam(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, eps
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Adam", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
                                eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
-                               weight_decay=wd, decoupled_weight_decay=True)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -132,7 +137,7 @@ def AdamW(learning_rate: Any = 0.001, weight_decay: Any = 0.004, beta_1: Any = 0
                  gradient_accumulation_steps)
     return framework_optimizer("keras.AdamW", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
                                eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
-                               weight_decay=wd, decoupled_weight_decay=True)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -145,7 +150,7 @@ def Nadam(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, ep
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Nadam", nadam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
                                eps=epsilon, momentum_decay=1.0, momentum_schedule="dozat",
-                               weight_decay=wd, decoupled_weight_decay=True)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -157,7 +162,7 @@ def Adamax(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, e
     wd = _common("keras.Adamax", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Adamax", adamax, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
-                               eps=epsilon, eps_in_max=False, weight_decay=wd, decoupled_weight_decay=True)
+                               eps=epsilon, eps_in_max=False, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -169,4 +174,4 @@ def Adadelta(learning_rate: Any = 0.001, rho: Any = 0.95, epsilon: Any = 1e-7, w
     wd = _common("keras.Adadelta", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Adadelta", adadelta, _NAMES, lr=learning_rate, rho=rho, eps=epsilon,
-                               weight_decay=wd, decoupled_weight_decay=True)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)

@@ -15,7 +15,9 @@ momentum the heavy ball (``momentum.update``; with ``dampening``, ``momentum.upd
 ``lr`` may be a number, a ``(B,)`` array or a schedule (e.g. ``pytorch.StepLR(0.1, step_size=30)``),
 evaluated at the number of updates already applied, as a scheduler stepped once per update.
 ``foreach``, ``fused``, ``capturable`` and ``differentiable`` select kernels computing the same
-numbers and are accepted and ignored; ``maximize=True`` is refused.
+numbers and are accepted and ignored; ``maximize=True`` is refused. ``eps=0`` is accepted, as
+``torch.optim`` checks only ``0 <= eps`` (the core factories ask ε > 0); then a coordinate whose
+second moment is 0 divides 0 by 0, in PyTorch as here, and ``run`` reports that update as a divergence.
 
 >>> opt = SGD(lr=0.1, momentum=0.9)
 >>> opt.name, opt.hyperparameters["momentum"]
@@ -31,6 +33,9 @@ import numpy as np
 from ..._checks import suggest_keywords
 from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
 from ...optimizers.base import Optimizer, framework_optimizer
+
+#: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
+_EPS0 = ("eps",)
 
 __all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta"]
 
@@ -97,7 +102,7 @@ def RMSprop(lr: Any = 1e-2, alpha: Any = 0.99, eps: Any = 1e-8, weight_decay: An
     _no_maximize("pytorch.RMSprop", maximize)
     return framework_optimizer("pytorch.RMSprop", rmsprop, {"decay": "alpha"}, lr=lr, decay=alpha, eps=eps,
                                weight_decay=weight_decay, momentum=momentum, centered=centered,
-                               eps_in_sqrt=False, lr_in_buffer=False, initial_mean_square=0.0)
+                               eps_in_sqrt=False, lr_in_buffer=False, initial_mean_square=0.0, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -112,7 +117,7 @@ def Adam(lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_deca
     b1, b2 = _betas("pytorch.Adam", betas)
     return framework_optimizer("pytorch.Adam", adam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
                                weight_decay=weight_decay, amsgrad=amsgrad,
-                               decoupled_weight_decay=decoupled_weight_decay, amsgrad_on="raw")
+                               decoupled_weight_decay=decoupled_weight_decay, amsgrad_on="raw", zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -123,7 +128,7 @@ def AdamW(lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_dec
     _no_maximize("pytorch.AdamW", maximize)
     b1, b2 = _betas("pytorch.AdamW", betas)
     return framework_optimizer("pytorch.AdamW", adam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
-                               weight_decay=weight_decay, amsgrad=amsgrad, decoupled_weight_decay=True)
+                               weight_decay=weight_decay, amsgrad=amsgrad, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -135,7 +140,7 @@ def NAdam(lr: Any = 2e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_dec
     b1, b2 = _betas("pytorch.NAdam", betas)
     return framework_optimizer("pytorch.NAdam", nadam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
                                weight_decay=weight_decay, momentum_decay=momentum_decay,
-                               decoupled_weight_decay=decoupled_weight_decay, momentum_schedule="dozat")
+                               decoupled_weight_decay=decoupled_weight_decay, momentum_schedule="dozat", zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -147,7 +152,7 @@ def RAdam(lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_dec
     b1, b2 = _betas("pytorch.RAdam", betas)
     return framework_optimizer("pytorch.RAdam", radam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
                                weight_decay=weight_decay, decoupled_weight_decay=decoupled_weight_decay,
-                               rectify_threshold=5.0, epsilon_hat=True)
+                               rectify_threshold=5.0, epsilon_hat=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -157,7 +162,7 @@ def Adamax(lr: Any = 2e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_de
     _no_maximize("pytorch.Adamax", maximize)
     b1, b2 = _betas("pytorch.Adamax", betas)
     return framework_optimizer("pytorch.Adamax", adamax, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
-                               weight_decay=weight_decay, eps_in_max=True)
+                               weight_decay=weight_decay, eps_in_max=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -165,4 +170,4 @@ def Adadelta(lr: Any = 1.0, rho: Any = 0.9, eps: Any = 1e-6, weight_decay: Any =
              capturable: bool = False, maximize: bool = False, differentiable: bool = False) -> Optimizer:
     r"""``torch.optim.Adadelta``: lr 1.0, ρ 0.9, ε 1e-6 inside both roots; ``weight_decay`` is L2."""
     _no_maximize("pytorch.Adadelta", maximize)
-    return framework_optimizer("pytorch.Adadelta", adadelta, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
+    return framework_optimizer("pytorch.Adadelta", adadelta, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, zero_ok=_EPS0)
