@@ -43,6 +43,7 @@ __all__ = [
     "decoupled_decay",
     "check_state",
     "state_error",
+    "state_layout",
     "SCHEDULABLE",
 ]
 
@@ -277,8 +278,10 @@ def _short(x: Any) -> str:
     return text if len(text) <= 80 else text[:60] + "...)"
 
 
-def _layout(state: Any) -> str:
+def state_layout(state: Any) -> str:
     """``State(count, m, v, v_max=None)``: a state's type and which buffers it holds."""
+    if not hasattr(state, "_fields"):
+        return _short(state)
     return f"{type(state).__name__}(" + ", ".join(
         f if v is not None else f"{f}=None" for f, v in zip(state._fields, state)) + ")"
 
@@ -287,14 +290,14 @@ def state_error(optimizer: "Optimizer", argument: str, caller: str, state: Any, 
     """The message for a ``state`` that is not ``optimizer``'s (see :func:`check_state`)."""
     expected = f"the state {optimizer.name}.init(theta) returns"
     if template is not None:
-        expected += f", {_layout(template)}"
+        expected += f", {state_layout(template)}"
     if not hasattr(state, "_fields"):
         got = _short(state)
     elif template is not None and type(state) is type(template):
-        got = f"a {_layout(state)} (made by {optimizer.name} with other options, e.g. amsgrad or momentum?)"
+        got = f"a {state_layout(state)} (made by {optimizer.name} with other options, e.g. amsgrad or momentum?)"
     else:
         module = getattr(type(state), "__module__", "").rsplit(".", 1)[-1]
-        got = f"a {_layout(state)}" + (f" of {module}" if module else "") + " (another optimizer's state?)"
+        got = f"a {state_layout(state)}" + (f" of {module}" if module else "") + " (another optimizer's state?)"
     return f"The {argument!r} argument of {caller} must be {expected}. Got {got} instead."
 
 
