@@ -126,7 +126,9 @@ def check_interval(
     if not np.all(ok):
         where = _interval_text(low, high, closed)
         bad = () if arr.ndim == 0 else tuple(int(i) for i in np.argwhere(~ok)[0])
-        if floating and not np.isfinite(arr[bad]):         # the value named is NaN or ±inf
+        if low is None and high is None:                   # any finite number
+            where = "finite"
+        elif floating and not np.isfinite(arr[bad]):       # the value named is NaN or ±inf
             where = "finite and " + where
         if arr.ndim == 0:
             got = _fmt(value)
@@ -158,8 +160,11 @@ def check_integer(owner: str, name: str, value: Any, low: int | None = None, hig
 def check_choice(owner: str, name: str, value: Any, choices: Iterable[Any]) -> None:
     """Raise unless ``value`` is one of ``choices``; suggest the closest one for strings."""
     choices = tuple(choices)
-    if value in choices:
-        return
+    try:
+        if value in choices:
+            return
+    except (TypeError, ValueError):                        # an array: no truth value
+        pass
     hint = ""
     if isinstance(value, str):
         near = closest(value, [c for c in choices if isinstance(c, str)])
