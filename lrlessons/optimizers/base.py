@@ -231,7 +231,8 @@ def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, st
     core factory (:func:`accepts_schedules`).
 
     ``zero_ok`` names core parameters (``eps``) that the framework accepts as 0 where the core
-    factory requires > 0: PyTorch checks only ``0 <= eps``, TF1, Keras and optax do not check
+    factory requires > 0 (or refuses 0 in a combination, as Adagrad's ``eps=0`` with a zero
+    initial accumulator): PyTorch checks only ``0 <= eps``, TF1, Keras and optax do not check
     ε at all (optax documents ``adam(lr, eps=0.0, eps_root=1e-8)``). They are checked here as
     ``[0, inf)``, the core factory validates the rest with a positive stand-in (ε picks no
     update variant), and the real value is bound. A zero ε then divides 0 by 0 where the

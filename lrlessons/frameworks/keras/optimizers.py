@@ -89,7 +89,7 @@ def Adagrad(learning_rate: Any = 0.001, initial_accumulator_value: Any = 0.1, ep
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Adagrad", adagrad, _NAMES, lr=learning_rate,
                                initial_accumulator_value=initial_accumulator_value, eps=epsilon, eps_in_sqrt=True,
-                               weight_decay=wd, decoupled_weight_decay=True)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords

@@ -79,7 +79,7 @@ def sgd(learning_rate: Any, momentum: Any = None, nesterov: bool = False, accumu
 def adagrad(learning_rate: Any, initial_accumulator_value: Any = 0.1, eps: Any = 1e-7) -> Optimizer:
     r"""``optax.adagrad``: :math:`S_0 = 0.1`, :math:`u = -\mathrm{lr}\, g/\sqrt{S + \epsilon}`."""
     return framework_optimizer("optax.adagrad", _adagrad, _NAMES, lr=learning_rate,
-                               initial_accumulator_value=initial_accumulator_value, eps=eps, eps_in_sqrt=True)
+                               initial_accumulator_value=initial_accumulator_value, eps=eps, eps_in_sqrt=True, zero_ok=_EPS0)
 
 
 @suggest_keywords

@@ -88,7 +88,7 @@ def Adagrad(lr: Any = 1e-2, lr_decay: Any = 0, weight_decay: Any = 0, initial_ac
     """
     _no_maximize("pytorch.Adagrad", maximize)
     return framework_optimizer("pytorch.Adagrad", adagrad, lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                               initial_accumulator_value=initial_accumulator_value, eps=eps, eps_in_sqrt=False)
+                               initial_accumulator_value=initial_accumulator_value, eps=eps, eps_in_sqrt=False, zero_ok=_EPS0)
 
 
 @suggest_keywords
