@@ -274,17 +274,17 @@ def _runs(optimizer, lr, theta0_shape) -> tuple[int, ...]:
 
 def _start(optimizer, problem, theta0, lr, divergence_threshold, plateau) -> tuple:
     """``(theta, state, loss, guard, plateau_state)`` before the first update, checked."""
-    what = "problem.x0" if theta0 is None else "theta0"
+    what = " (problem.x0)" if theta0 is None else ""
     try:
         theta = np.asarray(problem.x0 if theta0 is None else theta0)
     except (TypeError, ValueError):                        # a ragged list
         theta = np.asarray(None, dtype=object)
     if theta.dtype.kind not in "fiu":
-        raise TypeError(f"The 'theta0' argument of run ({what}) must be a real array of shape (d,) or (B, d). "
+        raise TypeError(f"The 'theta0' argument of run{what} must be a real array of shape (d,) or (B, d). "
                         f"Got {_short(problem.x0 if theta0 is None else theta0)} instead.")
     theta = theta.astype(float_dtype(theta), copy=True)
     if theta.ndim == 0 or theta.shape[-1] == 0:
-        raise ValueError(f"The 'theta0' argument of run ({what}) must have shape (d,) or (B, d) with at least one "
+        raise ValueError(f"The 'theta0' argument of run{what} must have shape (d,) or (B, d) with at least one "
                          f"parameter (d >= 1). Got shape {theta.shape} instead.")
     check_finite("run", "theta0", theta)
     runs = _runs(optimizer, lr, theta.shape)
