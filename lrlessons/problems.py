@@ -32,7 +32,8 @@ hyperparameter settings evaluate in one vectorized call. Problems are frozen dat
 whose ``repr`` is the factory call that made them; their arrays are read-only.
 
 Every factory checks its arguments (finite real numbers, integers in range, sizes bounded by
-:data:`MAX_DIM`, :data:`MAX_EXAMPLES`, :data:`MAX_FEATURES`, :data:`MAX_HIDDEN`) and raises a
+:data:`MAX_DIM`, :data:`MAX_EXAMPLES`, :data:`MAX_FEATURES`, :data:`MAX_HIDDEN`, :data:`MAX_NOISE`,
+:data:`MAX_SEPARATION`, :data:`MAX_COEFFICIENT`) and raises a
 ``ValueError``/``TypeError`` naming the argument; ``loss`` and ``grad`` refuse complex or
 non-numeric ``theta``.
 
@@ -75,6 +76,9 @@ __all__ = [
     "MAX_EXAMPLES",
     "MAX_FEATURES",
     "MAX_HIDDEN",
+    "MAX_NOISE",
+    "MAX_SEPARATION",
+    "MAX_COEFFICIENT",
 ]
 
 
@@ -84,6 +88,13 @@ MAX_DIM = 1000
 MAX_EXAMPLES = 100_000
 MAX_FEATURES = 100
 MAX_HIDDEN = 256
+#: Data scales beyond which the generated data no longer fit in floating point (the least
+#: squares loss overflows; Newton's method for the logistic minimum breaks down).
+MAX_NOISE = 1e6
+MAX_SEPARATION = 1e3
+#: The surfaces' coefficients (the quadratic's ``L``, Rosenbrock's ``a`` and ``b``, the ravine's
+#: ``scale`` and its inverse) stay within this, so loss and gradient stay finite over the plotting bounds.
+MAX_COEFFICIENT = 1e6
 
 
 def _number(owner: str, name: str, value: Any) -> float:
@@ -200,7 +211,7 @@ class Quadratic(Problem):
     def __post_init__(self):
         check_interval("quadratic", "condition_number", self.condition_number, 1, None, "left")
         check_interval("quadratic", "angle", self.angle, None, None)
-        check_interval("quadratic", "L", self.L, 0, None, "neither")
+        check_interval("quadratic", "L", self.L, 0, MAX_COEFFICIENT, "right")
         check_integer("quadratic", "dim", self.dim, 1, MAX_DIM)
         object.__setattr__(self, "dim", int(self.dim))
         mu = self.L / self.condition_number
@@ -238,7 +249,7 @@ def quadratic(condition_number: float = 10.0, angle: float = 0.0, L: float = 1.0
         κ = L/μ, the ratio of the largest to the smallest eigenvalue of the Hessian A.
     angle : finite float
         Rotation of the principal axes in radians (``dim == 2`` only).
-    L : float in (0, inf)
+    L : float in (0, 1e6]
         The largest eigenvalue (the smallest is ``L / condition_number``).
     dim : int in [1, 1000]
         Number of parameters (the Hessian is stored dense: :data:`MAX_DIM`).
@@ -264,8 +275,8 @@ class Rosenbrock(Problem):
     name = "rosenbrock"
 
     def __post_init__(self):
-        check_interval("rosenbrock", "a", self.a, None, None)
-        check_interval("rosenbrock", "b", self.b, 0, None, "neither")
+        check_interval("rosenbrock", "a", self.a, -MAX_COEFFICIENT, MAX_COEFFICIENT, "both")
+        check_interval("rosenbrock", "b", self.b, 0, MAX_COEFFICIENT, "right")
         a = self.a
         self._set(x0=np.array([-1.5, 2.0]), minimum=np.array([a, a * a]), minimum_loss=0.0,
                   bounds=((-2.0, 2.0), (-1.0, 3.0)))
@@ -415,7 +426,7 @@ class Ravine(Problem):
     name = "ravine"
 
     def __post_init__(self):
-        check_interval("ravine", "scale", self.scale, 0, None, "neither")
+        check_interval("ravine", "scale", self.scale, 1 / MAX_COEFFICIENT, MAX_COEFFICIENT, "both")
         self._set(x0=np.array([1.0, 8.0]), minimum=np.array([0.0, 0.0]), minimum_loss=0.0,
                   bounds=((-2.0, 2.0), (-2.0, 10.0)))
 
@@ -454,11 +465,19 @@ def _permutation(seed: int, epoch: int, n: int) -> np.ndarray:
 class DataProblem(Problem):
     """Shared minibatch logic (see the module docstring: batches depend on (seed, step) only)."""
 
-    def _check_data_args(self):
+    def _check_data_args(self, *more: tuple) -> None:
+        """Check ``n``, ``seed``, ``batch_size`` and ``more`` ``(name, low, high)`` integers; keep
+        them as Python ints (a config's ``200.0`` is accepted and becomes ``200``)."""
         check_integer(self.name, "n", self.n, 2, MAX_EXAMPLES)
         check_integer(self.name, "seed", self.seed, 0, None)
         if self.batch_size is not None:
             check_integer(self.name, "batch_size", self.batch_size, 1, self.n)
+        for name, low, high in more:
+            check_integer(self.name, name, getattr(self, name), low, high)
+        for name in ("n", "seed", "batch_size", *(m[0] for m in more)):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, int(value))
 
     @property
     def stochastic(self) -> bool:
@@ -500,9 +519,8 @@ class LinearRegression(DataProblem):
     name = "linear_regression"
 
     def __post_init__(self):
-        self._check_data_args()
-        check_integer(self.name, "d", self.d, 1, MAX_FEATURES)
-        check_interval(self.name, "noise", self.noise, 0, None, "left")
+        self._check_data_args(("d", 1, MAX_FEATURES))
+        check_interval(self.name, "noise", self.noise, 0, MAX_NOISE, "both")
         rng = np.random.default_rng(self.seed)
         scales = np.linspace(1.0, 3.0, self.d)                  # unequal feature scales: κ > 1
         X = rng.normal(size=(self.n, self.d)) * scales
@@ -566,9 +584,8 @@ class LogisticRegression(DataProblem):
     name = "logistic_regression"
 
     def __post_init__(self):
-        self._check_data_args()
-        check_integer(self.name, "d", self.d, 1, MAX_FEATURES)
-        check_interval(self.name, "separation", self.separation, 0, None, "left")
+        self._check_data_args(("d", 1, MAX_FEATURES))
+        check_interval(self.name, "separation", self.separation, 0, MAX_SEPARATION, "both")
         check_interval(self.name, "l2", self.l2, 0, None, "neither")
         rng = np.random.default_rng(self.seed)
         y = (np.arange(self.n) % 2).astype(float)                # balanced classes
@@ -659,9 +676,8 @@ class MLP(DataProblem):
     name = "mlp"
 
     def __post_init__(self):
-        self._check_data_args()
-        check_integer(self.name, "hidden", self.hidden, 1, MAX_HIDDEN)
-        check_interval(self.name, "noise", self.noise, 0, None, "left")
+        self._check_data_args(("hidden", 1, MAX_HIDDEN))
+        check_interval(self.name, "noise", self.noise, 0, MAX_NOISE, "both")
         check_choice(self.name, "dataset", self.dataset, ("moons", "spirals"))
         rng = np.random.default_rng(self.seed)
         X, y = (_moons if self.dataset == "moons" else _spirals)(self.n, self.noise, rng)

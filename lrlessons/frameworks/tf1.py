@@ -49,7 +49,7 @@ import numpy as np
 from .. import schedules as S
 from .._checks import suggest_keywords
 from ..optimizers import adadelta, adagrad, adam, momentum as _momentum, rmsprop, sgd
-from ..optimizers.base import Optimizer, framework_optimizer
+from ..optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters TF1 accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
@@ -183,6 +183,8 @@ def MomentumOptimizer(learning_rate: Any, momentum: Any, use_locking: bool = Fal
     With ``use_nesterov``: :math:`\theta \leftarrow \theta - \mathrm{lr}(g + \mu a)`. ``momentum=0``
     is plain gradient descent.
     """
+    framework_number("tf1.MomentumOptimizer", "momentum", momentum)
+    framework_flag("tf1.MomentumOptimizer", "use_nesterov", use_nesterov)
     if not np.any(np.asarray(momentum) != 0):
         return framework_optimizer("tf1.MomentumOptimizer", sgd, _LR, lr=learning_rate)
     return framework_optimizer("tf1.MomentumOptimizer", _momentum, {**_LR, "nesterov": "use_nesterov"},
@@ -196,6 +198,7 @@ def AdagradOptimizer(learning_rate: Any, initial_accumulator_value: Any = 0.1, u
 
     First step with :math:`g = 0.01`: :math:`0.0316\cdot\mathrm{lr}` (PyTorch about 1.0·lr).
     """
+    framework_number("tf1.AdagradOptimizer", "initial_accumulator_value", initial_accumulator_value)
     if not np.all(np.asarray(initial_accumulator_value) > 0):
         raise ValueError("The 'initial_accumulator_value' parameter of tf1.AdagradOptimizer must be in "
                          f"(0, inf) (TF1 has no epsilon). Got {initial_accumulator_value!r} instead.")

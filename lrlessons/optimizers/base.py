@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 import numpy as np
 
 from .._batch import float_dtype, per_run
-from .._checks import check_finite, check_interval
+from .._checks import check_bool, check_finite, check_interval
 from . import _cache
 
 __all__ = [
@@ -39,6 +39,8 @@ __all__ = [
     "check_moments",
     "accepts_schedules",
     "framework_optimizer",
+    "framework_flag",
+    "framework_number",
     "l2_gradient",
     "decoupled_decay",
     "check_state",
@@ -221,6 +223,19 @@ def accepts_schedules(factory: Callable) -> Callable:
 _PARAM_RE = re.compile(r"The '([A-Za-z_0-9]+)' parameter of ([A-Za-z_0-9.]+)")
 
 
+def framework_flag(owner: str, name: str, value: Any) -> bool:
+    """A framework wrapper's flag, checked before the wrapper branches on it (arrays have no truth value)."""
+    check_bool(owner, name, value)
+    return bool(value)
+
+
+def framework_number(owner: str, name: str, value: Any) -> None:
+    """A framework wrapper's number (or ``(B,)`` array), checked before the wrapper compares it:
+    real and finite (the core factory checks its range). Schedules pass."""
+    if value is not None and not callable(value):
+        check_interval(owner, name, value, None, None)
+
+
 def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, str] | None = None,
                         zero_ok: tuple = (), **kwargs) -> "Optimizer":
     """Build a core optimizer for a framework class/function and give it that framework's name.
@@ -354,6 +369,7 @@ class Optimizer:
     def __post_init__(self):
         hp = MappingProxyType(dict(self.hyperparameters))
         object.__setattr__(self, "hyperparameters", hp)
+        self._check_run_shapes(hp)
         run = self._update
         if is_active(hp.get("weight_decay")):
             run = _with_weight_decay(run, bool(hp.get("decoupled_weight_decay", False)))
@@ -425,7 +441,10 @@ class Optimizer:
 
     # -- the work behind step -------------------------------------------------------------
     def _params(self, theta: Any, method: str) -> np.ndarray:
-        theta = np.asarray(theta)
+        try:
+            theta = np.asarray(theta)
+        except (ValueError, TypeError):                        # a ragged list
+            theta = np.asarray(None, dtype=object)
         if not (np.issubdtype(theta.dtype, np.number) and not np.issubdtype(theta.dtype, np.complexfloating)):
             raise TypeError(f"The 'theta' argument of {self.name}.{method} must be a real array. "
                             f"Got dtype {theta.dtype} instead.")
@@ -467,6 +486,22 @@ class Optimizer:
             padded = _cache.pad(theta, self._rate(theta, state, bound), bound=True, grid=False)
         cast = None if grad.dtype == theta.dtype else theta.dtype
         return kwargs, bound, padded, cast
+
+    def _check_run_shapes(self, hp: Mapping) -> None:
+        """``(B,)`` hyperparameters must share one run shape (one value per run), named if not."""
+        first = None
+        for name, value in hp.items():
+            if _numeric(value) and np.ndim(value) > 0:
+                shape = np.shape(value)
+                if first is None:
+                    first = (name, shape)
+                    continue
+                try:
+                    np.broadcast_shapes(first[1], shape)
+                except ValueError:
+                    raise ValueError(f"The {name!r} parameter of {self.name} has shape {shape}, but {first[0]!r} has "
+                                     f"shape {first[1]}: batched hyperparameters must share one run shape (B,), "
+                                     f"one value per run.") from None
 
     def _check_batch(self, theta: np.ndarray, name: str, value: Any) -> None:
         shape = np.shape(value)

@@ -294,8 +294,8 @@ def _start(optimizer, problem, theta0, lr, divergence_threshold, plateau) -> tup
     loss = _start_loss(problem, theta)
     if not np.all(np.isfinite(loss)):
         bad = np.argwhere(~np.isfinite(np.atleast_1d(loss)))[0].tolist()
-        raise ValueError(f"The loss of {problem!r} at the start theta0 must be finite. "
-                         f"Got {np.atleast_1d(loss)[tuple(bad)]!r} (run {bad[0]}) instead.")
+        raise ValueError(f"The 'theta0' argument of run must be a start where the loss is finite: {problem!r} "
+                         f"gives {float(np.atleast_1d(loss)[tuple(bad)])!r} (run {bad[0]}).")
     guard = DivergenceGuard(divergence_limit(loss, divergence_threshold), np.full(loss.shape, -1))
     pstate = None
     if plateau is not None:

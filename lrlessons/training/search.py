@@ -71,7 +71,7 @@ def _axis(name: str, values: Any) -> np.ndarray:
     """One grid axis as a 1-D float64 array of finite numbers (a single number is one value)."""
     try:
         a = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         a = None
     if a is None or a.ndim > 1 or isinstance(values, (str, bytes)):
         raise TypeError(f"The grid axis {name!r} of sweep must be a list or 1-D array of numbers. "

@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from ..._checks import suggest_keywords
+from ..._checks import is_number, suggest_keywords
 from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, rmsprop, sgd
-from ...optimizers.base import Optimizer, framework_optimizer
+from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
@@ -55,10 +55,11 @@ def _common(owner: str, weight_decay, clipnorm, clipvalue, global_clipnorm, use_
         if value is not None:
             raise ValueError(f"The {name!r} parameter of {owner} must be None: lrlessons does not reproduce "
                              f"gradient clipping or loss scaling. Got {value!r} instead.")
-    if use_ema:
+    if framework_flag(owner, "use_ema", use_ema):
         raise ValueError(f"The 'use_ema' parameter of {owner} must be False: lrlessons does not reproduce "
                          f"the moving average of weights. Got {use_ema!r} instead.")
-    if gradient_accumulation_steps not in (None, 1):
+    if gradient_accumulation_steps is not None and not (is_number(gradient_accumulation_steps)
+                                                        and gradient_accumulation_steps == 1):
         raise ValueError(f"The 'gradient_accumulation_steps' parameter of {owner} must be None: lrlessons "
                          f"does not reproduce gradient accumulation. Got {gradient_accumulation_steps!r} instead.")
     return 0.0 if weight_decay is None else weight_decay
@@ -72,6 +73,8 @@ def SGD(learning_rate: Any = 0.01, momentum: Any = 0.0, nesterov: bool = False, 
     r"""``keras.optimizers.SGD``: :math:`v \leftarrow \mu v - \mathrm{lr}\, g`, :math:`\theta \leftarrow \theta + v` (lr inside the velocity)."""
     wd = _common("keras.SGD", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
+    framework_number("keras.SGD", "momentum", momentum)
+    framework_flag("keras.SGD", "nesterov", nesterov)
     if not np.any(np.asarray(momentum) != 0):
         return framework_optimizer("keras.SGD", sgd, _NAMES, lr=learning_rate, weight_decay=wd,
                                    decoupled_weight_decay=True)

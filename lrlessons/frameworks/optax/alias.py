@@ -40,7 +40,7 @@ import numpy as np
 from ..._checks import suggest_keywords
 from ...optimizers import adadelta as _adadelta, adagrad as _adagrad, adam as _adam, adamax as _adamax
 from ...optimizers import momentum as _momentum, nadam as _nadam, radam as _radam, rmsprop as _rmsprop, sgd as _sgd
-from ...optimizers.base import Optimizer, framework_optimizer
+from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
@@ -69,6 +69,8 @@ def _number(owner: str, name: str, value: Any) -> None:
 def sgd(learning_rate: Any, momentum: Any = None, nesterov: bool = False, accumulator_dtype: Any = None) -> Optimizer:
     r"""``optax.sgd``: :math:`m_t = g_t + \mu m_{t-1}`, :math:`u = -\mathrm{lr}\, m_t` (Nesterov :math:`-\mathrm{lr}(g_t + \mu m_t)`)."""
     _refuse("optax.sgd", accumulator_dtype=accumulator_dtype)
+    framework_number("optax.sgd", "momentum", momentum)
+    framework_flag("optax.sgd", "nesterov", nesterov)
     if momentum is None or not np.any(np.asarray(momentum) != 0):
         return framework_optimizer("optax.sgd", _sgd, _NAMES, lr=learning_rate)
     return framework_optimizer("optax.sgd", _momentum, _NAMES, lr=learning_rate, momentum=momentum,
@@ -90,6 +92,7 @@ def rmsprop(learning_rate: Any, decay: Any = 0.9, eps: Any = 1e-8, initial_scale
 
     First step with :math:`g = 0.01`: :math:`3.16\cdot\mathrm{lr}`.
     """
+    framework_flag("optax.rmsprop", "nesterov", nesterov)
     mom = 0.0 if momentum is None else momentum
     return framework_optimizer("optax.rmsprop", _rmsprop, _NAMES, lr=learning_rate, decay=decay, eps=eps,
                                initial_mean_square=initial_scale, eps_in_sqrt=eps_in_sqrt, centered=centered,
@@ -102,6 +105,7 @@ def adam(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, ep
          mu_dtype: Any = None, *, nesterov: bool = False) -> Optimizer:
     r"""``optax.adam``: :math:`u = -\mathrm{lr}\, \hat m_t/(\sqrt{\hat v_t + \epsilon_{root}} + \epsilon)`; ``nesterov=True`` is ``nadam``."""
     _refuse("optax.adam", mu_dtype=mu_dtype)
+    framework_flag("optax.adam", "nesterov", nesterov)
     if nesterov:
         return framework_optimizer("optax.adam", _nadam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
                                    eps_root=eps_root, momentum_schedule="none", zero_ok=_EPS0)
@@ -115,6 +119,7 @@ def adamw(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, e
     r"""``optax.adamw``: :math:`u = -\mathrm{lr}\,(\hat m_t/(\sqrt{\hat v_t + \epsilon_{root}} + \epsilon) + \lambda\theta)`."""
     _refuse("optax.adamw", mu_dtype=mu_dtype, mask=mask)
     _number("optax.adamw", "weight_decay", weight_decay)
+    framework_flag("optax.adamw", "nesterov", nesterov)
     if nesterov:
         return framework_optimizer("optax.adamw", _nadam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
                                    eps_root=eps_root, momentum_schedule="none", weight_decay=weight_decay,
@@ -149,6 +154,7 @@ def nadam(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, e
 def radam(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_root: Any = 0.0,
           threshold: Any = 5.0, *, nesterov: bool = False) -> Optimizer:
     r"""``optax.radam``: rectified when :math:`\rho_t \ge` ``threshold``; ε on :math:`\sqrt{\hat v_t + \epsilon_{root}}`."""
+    framework_flag("optax.radam", "nesterov", nesterov)
     if nesterov:
         raise ValueError("The 'nesterov' parameter of optax.radam must be False: lrlessons does not reproduce "
                          "Nesterov RAdam. Got True instead.")

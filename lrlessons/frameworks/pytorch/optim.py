@@ -32,7 +32,7 @@ import numpy as np
 
 from ..._checks import suggest_keywords
 from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
-from ...optimizers.base import Optimizer, framework_optimizer
+from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
@@ -43,7 +43,7 @@ _BETAS = {"beta1": "betas[0]", "beta2": "betas[1]"}
 
 
 def _no_maximize(owner: str, maximize: bool) -> None:
-    if maximize:
+    if framework_flag(owner, "maximize", maximize):
         raise ValueError(f"The 'maximize' parameter of {owner} must be False: lrlessons optimizers "
                          f"minimize (negate the gradient instead). Got {maximize!r} instead.")
 
@@ -68,6 +68,9 @@ def SGD(lr: Any = 1e-3, momentum: Any = 0, dampening: Any = 0, weight_decay: Any
     :func:`~lrlessons.optimizers.momentum` (``lr_in_buffer=False``, ``dampen_first=False``).
     """
     _no_maximize("pytorch.SGD", maximize)
+    framework_flag("pytorch.SGD", "nesterov", nesterov)
+    framework_number("pytorch.SGD", "momentum", momentum)
+    framework_number("pytorch.SGD", "dampening", dampening)
     if not nesterov and not np.any(np.asarray(momentum) != 0):  # no buffer at all (dampening unused)
         return framework_optimizer("pytorch.SGD", sgd, lr=lr, weight_decay=weight_decay)
     if np.any(np.asarray(dampening) != 0) and not np.all(np.asarray(momentum) != 0):
