@@ -8,7 +8,7 @@ by name (``adam_step``, or the lessons' stub name ``my_adam_step``) and run thro
 
 Command line::
 
-    python instructors/grade.py SUBMISSIONS_DIR [EXERCISE ...] [--csv grades.csv]
+    python instructors/grade.py SUBMISSIONS_DIR [EXERCISE ...] [--csv grades.csv] [--timeout 5]
 
 As a library (what ``test_grade_example.py`` and ``tests/test_exercises.py`` use)::
 
@@ -17,6 +17,12 @@ As a library (what ``test_grade_example.py`` and ``tests/test_exercises.py`` use
 
 Student code is executed in this process: run the grader in a container or a throwaway
 account, never with credentials around.
+
+**Time limit** (``--timeout SECONDS``, default 5): executing each cell of a submission and
+each call of a student's function get that long (``lrlessons.exercises.engine.run_with_time_limit``:
+a thread the grader stops waiting for), so a submission that sleeps or loops forever, even
+in a default argument evaluated when its ``def`` runs, is graded as failing ("did not
+finish within 5 s") and the grader goes on with the next student.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from typing import Iterable
 
 from lrlessons import exercises
 from lrlessons.exercises import CheckResult
+from lrlessons.exercises.engine import DEFAULT_TIMEOUT, TimeLimitExceeded, run_with_time_limit
 
 __all__ = ["find_submissions", "load_submission", "grade_submission", "grade_folder", "report", "main"]
 
@@ -84,12 +91,21 @@ def _definitions(tree: ast.Module) -> ast.Module:
     return ast.Module(body=body, type_ignores=[])
 
 
-def load_submission(path: str | Path, definitions_only: bool = True) -> tuple[dict, list[str]]:
+def _message(exc: BaseException) -> str:
+    try:
+        return f"{type(exc).__name__}: {exc}"
+    except BaseException:  # noqa: BLE001 - an exception whose __str__ raises
+        return f"{type(exc).__name__}: <its message could not be printed>"
+
+
+def load_submission(path: str | Path, definitions_only: bool = True,
+                    timeout: float | None = DEFAULT_TIMEOUT) -> tuple[dict, list[str]]:
     """Execute a submission and return ``(namespace, problems)``.
 
-    ``problems`` lists the cells (or the module) that could not be parsed or raised while
-    being executed, as ``"cell 3: SyntaxError: ..."``; loading continues past them, so one
-    broken cell does not hide the functions defined in the others.
+    ``problems`` lists the cells (or the module) that could not be parsed, raised or ran
+    longer than ``timeout`` seconds while being executed, as ``"cell 3: SyntaxError: ..."``;
+    loading continues past them, so one broken cell does not hide the functions defined in
+    the others.
     """
     path = Path(path)
     namespace: dict = {"__name__": f"submission_{path.stem}", "__file__": str(path)}
@@ -100,9 +116,13 @@ def load_submission(path: str | Path, definitions_only: bool = True) -> tuple[di
             tree = ast.parse(src, filename=str(path))
             if definitions_only:
                 tree = _definitions(tree)
-            exec(compile(tree, str(path), "exec"), namespace)
-        except Exception as exc:  # the student's problem: record it, keep going
-            problems.append(f"{where}: {type(exc).__name__}: {exc}")
+            run_with_time_limit(exec, compile(tree, str(path), "exec"), namespace, timeout=timeout)
+        except TimeLimitExceeded:
+            problems.append(f"{where}: did not finish within {timeout:g} s")
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the student's problem (even SystemExit): record it, keep going
+            problems.append(f"{where}: {_message(exc)}")
     return namespace, problems
 
 
@@ -114,28 +134,29 @@ def _missing_result(exercise: str, names: Iterable[str], path: Path, problems: l
 
 
 def grade_submission(path: str | Path, exercise_names: Iterable[str] = None,
-                     function_names: dict | None = None) -> dict:
+                     function_names: dict | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> dict:
     """``{exercise: CheckResult}`` for one submission.
 
     ``function_names`` maps an exercise to the function name the assignment asked for;
-    by default ``name`` and then ``my_name`` are tried.
+    by default ``name`` and then ``my_name`` are tried. ``timeout``: seconds per cell and per
+    call of a student's function (``None``: no limit).
     """
     path = Path(path)
     names = tuple(exercise_names) if exercise_names is not None else exercises.available()
-    namespace, problems = load_submission(path)
+    namespace, problems = load_submission(path, timeout=timeout)
     results = {}
     for exercise in names:
         wanted = [function_names[exercise]] if function_names and exercise in function_names else [exercise, f"my_{exercise}"]
         fn = next((namespace[n] for n in wanted if callable(namespace.get(n))), None)
         results[exercise] = (_missing_result(exercise, wanted, path, problems) if fn is None
-                             else exercises.check(exercise, fn))
+                             else exercises.check(exercise, fn, timeout=timeout))
     return results
 
 
 def grade_folder(folder: str | Path, exercise_names: Iterable[str] = None,
-                 function_names: dict | None = None) -> dict:
+                 function_names: dict | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> dict:
     """``{student: {exercise: CheckResult}}``, the student being the file name without suffix."""
-    return {p.stem: grade_submission(p, exercise_names, function_names) for p in find_submissions(folder)}
+    return {p.stem: grade_submission(p, exercise_names, function_names, timeout) for p in find_submissions(folder)}
 
 
 def report(grades: dict) -> str:
@@ -156,8 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", help="folder holding one .py or .ipynb file per student")
     parser.add_argument("exercises", nargs="*", help=f"exercises to grade (default: all of {exercises.available()})")
     parser.add_argument("--csv", help="also write student,exercise,passed,cases_passed,cases,mistake rows here")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                        help=f"seconds per notebook cell and per call of a student's function (default {DEFAULT_TIMEOUT:g})")
     args = parser.parse_args(argv)
-    grades = grade_folder(args.folder, args.exercises or None)
+    grades = grade_folder(args.folder, args.exercises or None, timeout=args.timeout)
     sys.stdout.write(report(grades))
     if args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8") as fh:

@@ -45,7 +45,11 @@ def _fmt(x: Any) -> str:
         x = x.item()
     if isinstance(x, (np.floating, np.integer, np.bool_)):
         x = x.item()
-    return repr(x)
+    try:
+        text = repr(x)
+    except Exception:  # an object whose repr fails
+        text = f"<{type(x).__name__} object>"
+    return text if len(text) <= 80 else f"{text[:40]}...{text[-20:]} ({len(text)} characters)"
 
 
 def _interval_text(low, high, closed: str) -> str:
@@ -63,10 +67,15 @@ def _as_numeric(owner: str, name: str, value: Any) -> np.ndarray:
             f"The {name!r} parameter of {owner} must be a real number or an array of real "
             f"numbers. Got {_fmt(value)} instead."
         )
+    if isinstance(value, numbers.Integral) and not -2**63 <= value < 2**63:
+        try:                                       # an integer beyond int64: compare it as a float
+            return np.asarray(float(value))
+        except OverflowError:
+            return np.asarray(np.inf if value > 0 else -np.inf)
     try:
         arr = np.asarray(value)
-    except Exception:  # pragma: no cover - exotic objects
-        arr = np.asarray(value, dtype=object)
+    except Exception:  # ragged lists, exotic objects
+        arr = np.asarray(None, dtype=object)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) and not np.issubdtype(arr.dtype, np.complexfloating)
     ):
@@ -88,25 +97,42 @@ def check_interval(
     """Raise unless every entry of ``value`` lies in the interval (``None`` = unbounded).
 
     ``closed`` is one of ``"both"``, ``"left"``, ``"right"``, ``"neither"``. NaN is never in
-    any interval. Scalars and arrays (e.g. a ``(B,)`` batch of learning rates) are accepted.
+    any interval, and an unbounded end (``None``) never includes an infinity: ``[0, inf)``
+    means a finite number >= 0, as it reads. (An infinite value is accepted only where a
+    caller asks for it, with ``high=math.inf`` and a closed right end: ``[0, inf]``.) When the
+    offending value is NaN or infinite, the message says that a finite number is expected.
+    Scalars and arrays (e.g. a ``(B,)`` batch of learning rates) are accepted.
 
     >>> check_interval("adam", "beta1", 1.0, 0, 1, closed="left")
     Traceback (most recent call last):
     ...
     ValueError: The 'beta1' parameter of adam must be in [0, 1). Got 1.0 instead.
+    >>> check_interval("sgd", "lr", float("inf"), 0, None, closed="left")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'lr' parameter of sgd must be finite and in [0, inf). Got inf instead.
     """
     arr = _as_numeric(owner, name, value)
-    ok = ~np.isnan(arr) if np.issubdtype(arr.dtype, np.floating) else np.ones(arr.shape, bool)
+    floating = np.issubdtype(arr.dtype, np.floating)
+    ok = ~np.isnan(arr) if floating else np.ones(arr.shape, bool)
     if low is not None:
         ok &= (arr >= low) if closed in ("both", "left") else (arr > low)
+    elif floating:
+        ok &= arr > -np.inf
     if high is not None:
         ok &= (arr <= high) if closed in ("both", "right") else (arr < high)
+    elif floating:
+        ok &= arr < np.inf
     if not np.all(ok):
         where = _interval_text(low, high, closed)
+        bad = () if arr.ndim == 0 else tuple(int(i) for i in np.argwhere(~ok)[0])
+        if low is None and high is None:                   # any finite number
+            where = "finite"
+        elif floating and not np.isfinite(arr[bad]):       # the value named is NaN or ±inf
+            where = "finite and " + where
         if arr.ndim == 0:
             got = _fmt(value)
         else:
-            bad = tuple(int(i) for i in np.argwhere(~ok)[0])
             idx = bad[0] if len(bad) == 1 else bad
             got = f"{_fmt(arr[bad])} at index {idx} of {np.array2string(arr, threshold=8)}"
         raise ValueError(f"The {name!r} parameter of {owner} must be {where}. Got {got} instead.")
@@ -122,7 +148,9 @@ def check_integer(owner: str, name: str, value: Any, low: int | None = None, hig
     bounds = ""
     if low is not None or high is not None:
         bounds = " " + _interval_text(low, high, "both")
-    if not np.all(np.isfinite(arr)) or not np.all(np.mod(arr, 1) == 0):
+    with np.errstate(all="ignore"):
+        integral = isinstance(value, numbers.Integral) or (np.all(np.isfinite(arr)) and np.all(np.mod(arr, 1) == 0))
+    if not integral:
         raise TypeError(
             f"The {name!r} parameter of {owner} must be an integer{bounds}. Got {_fmt(value)} instead."
         )
@@ -132,8 +160,11 @@ def check_integer(owner: str, name: str, value: Any, low: int | None = None, hig
 def check_choice(owner: str, name: str, value: Any, choices: Iterable[Any]) -> None:
     """Raise unless ``value`` is one of ``choices``; suggest the closest one for strings."""
     choices = tuple(choices)
-    if value in choices:
-        return
+    try:
+        if value in choices:
+            return
+    except (TypeError, ValueError):                        # an array: no truth value
+        pass
     hint = ""
     if isinstance(value, str):
         near = closest(value, [c for c in choices if isinstance(c, str)])

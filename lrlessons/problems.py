@@ -32,6 +32,12 @@ Any leading axes of ``theta`` are runs: ``loss(theta)[i] == loss(theta[i])``, so
 hyperparameter settings evaluate in one vectorized call. Problems are frozen dataclasses
 whose ``repr`` is the factory call that made them; their arrays are read-only.
 
+Every factory checks its arguments (finite real numbers, integers in range, sizes bounded by
+:data:`MAX_DIM`, :data:`MAX_EXAMPLES`, :data:`MAX_FEATURES`, :data:`MAX_HIDDEN`, :data:`MAX_NOISE`,
+:data:`MAX_SEPARATION`, :data:`MAX_COEFFICIENT`) and raises a
+``ValueError``/``TypeError`` naming the argument; ``loss`` and ``grad`` refuse complex or
+non-numeric ``theta``.
+
 Minibatches are deterministic given ``(seed, step)``: the ``n`` examples are shuffled once
 per epoch with ``np.random.default_rng([seed, epoch])`` and minibatch ``step`` is slice
 ``step % n_batches`` of epoch ``step // n_batches`` (the last, short slice is dropped).
@@ -67,7 +73,37 @@ __all__ = [
     "logistic_regression",
     "mlp",
     "SURFACES",
+    "MAX_DIM",
+    "MAX_EXAMPLES",
+    "MAX_FEATURES",
+    "MAX_HIDDEN",
+    "MAX_NOISE",
+    "MAX_SEPARATION",
+    "MAX_COEFFICIENT",
 ]
+
+
+#: Size bounds (a typo such as ``n=10**9`` must raise, not exhaust memory): the quadratic's
+#: dense Hessian is ``dim × dim``; a data problem holds ``n × d`` features.
+MAX_DIM = 1000
+MAX_EXAMPLES = 100_000
+MAX_FEATURES = 100
+MAX_HIDDEN = 256
+#: Data scales beyond which the generated data no longer fit in floating point (the least
+#: squares loss overflows; Newton's method for the logistic minimum breaks down).
+MAX_NOISE = 1e6
+MAX_SEPARATION = 1e3
+#: The surfaces' coefficients (the quadratic's ``L``, Rosenbrock's ``a`` and ``b``, the ravine's
+#: ``scale`` and its inverse) stay within this, so loss and gradient stay finite over the plotting bounds.
+MAX_COEFFICIENT = 1e6
+
+
+def _number(owner: str, name: str, value: Any) -> float:
+    """``value`` as a float, checked first: a finite real number (NaN, inf and strings raise)."""
+    check_interval(owner, name, value, None, None)
+    if np.ndim(value) != 0:
+        raise TypeError(f"The {name!r} parameter of {owner} must be a single number. Got {value!r} instead.")
+    return float(value)
 
 
 def _frozen(a: Any) -> np.ndarray:
@@ -119,7 +155,15 @@ class Problem:
             object.__setattr__(self, key, value)
 
     def _theta(self, theta: Any, what: str) -> np.ndarray:
-        theta = _float(np.asarray(theta))
+        if type(theta) is not np.ndarray:
+            try:
+                theta = np.asarray(theta)
+            except (TypeError, ValueError):                   # a ragged list
+                theta = np.asarray(None, dtype=object)
+        if theta.dtype.kind not in "fiub":
+            raise TypeError(f"The 'theta' argument of {self.name}.{what} must be a real array. "
+                            f"Got dtype {theta.dtype} instead.")
+        theta = _float(theta)
         if theta.ndim == 0 or theta.shape[-1] != self.dim:
             raise ValueError(
                 f"The 'theta' argument of {self.name}.{what} must have shape (..., {self.dim}) "
@@ -167,8 +211,9 @@ class Quadratic(Problem):
 
     def __post_init__(self):
         check_interval("quadratic", "condition_number", self.condition_number, 1, None, "left")
-        check_interval("quadratic", "L", self.L, 0, None, "neither")
-        check_integer("quadratic", "dim", self.dim, 1, None)
+        check_interval("quadratic", "angle", self.angle, None, None)
+        check_interval("quadratic", "L", self.L, 0, MAX_COEFFICIENT, "right")
+        check_integer("quadratic", "dim", self.dim, 1, MAX_DIM)
         object.__setattr__(self, "dim", int(self.dim))
         mu = self.L / self.condition_number
         if self.dim == 2:
@@ -181,6 +226,7 @@ class Quadratic(Problem):
                 raise ValueError(f"The 'angle' parameter of quadratic is only defined for dim=2. Got angle={self.angle!r} with dim={self.dim}.")
             A = np.diag(np.geomspace(mu, self.L, self.dim))
             x0 = np.ones(self.dim) if self.x0 is None else self.x0
+        check_interval("quadratic", "x0", x0, None, None)              # real and finite
         x0 = np.asarray(x0, dtype=float)
         if x0.shape != (self.dim,):
             raise ValueError(f"The 'x0' parameter of quadratic must have shape ({self.dim},). Got shape {x0.shape} instead.")
@@ -202,14 +248,16 @@ def quadratic(condition_number: float = 10.0, angle: float = 0.0, L: float = 1.0
     ----------
     condition_number : float in [1, inf)
         κ = L/μ, the ratio of the largest to the smallest eigenvalue of the Hessian A.
-    angle : float
+    angle : finite float
         Rotation of the principal axes in radians (``dim == 2`` only).
-    L : float in (0, inf)
+    L : float in (0, 1e6]
         The largest eigenvalue (the smallest is ``L / condition_number``).
-    dim : int >= 1
-        Number of parameters.
-    x0 : (dim,) array, optional
+    dim : int in [1, 1000]
+        Number of parameters (the Hessian is stored dense: :data:`MAX_DIM`).
+    x0 : (dim,) array of finite numbers, optional
         Start; default ``(-4, 3)`` in 2-D, all ones otherwise.
+
+    Every argument is checked (finite numbers; ``ValueError``/``TypeError`` naming it).
 
     Examples
     --------
@@ -217,7 +265,8 @@ def quadratic(condition_number: float = 10.0, angle: float = 0.0, L: float = 1.0
     >>> q.eigenvalues, q.grad(np.array([1.0, 1.0])).tolist()
     ((0.01, 1.0), [0.01, 1.0])
     """
-    return Quadratic(condition_number=float(condition_number), angle=float(angle), L=float(L), dim=dim, x0=x0)
+    return Quadratic(condition_number=_number("quadratic", "condition_number", condition_number),
+                     angle=_number("quadratic", "angle", angle), L=_number("quadratic", "L", L), dim=dim, x0=x0)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -229,7 +278,8 @@ class Rosenbrock(Problem):
     name = "rosenbrock"
 
     def __post_init__(self):
-        check_interval("rosenbrock", "b", self.b, 0, None, "neither")
+        check_interval("rosenbrock", "a", self.a, -MAX_COEFFICIENT, MAX_COEFFICIENT, "both")
+        check_interval("rosenbrock", "b", self.b, 0, MAX_COEFFICIENT, "right")
         a = self.a
         self._set(x0=np.array([-1.5, 2.0]), minimum=np.array([a, a * a]), minimum_loss=0.0,
                   bounds=((-2.0, 2.0), (-1.0, 3.0)))
@@ -251,7 +301,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Rosenbrock:
     >>> print(rosenbrock().grad(np.array([1.0, 1.0])) + 0.0)
     [0. 0.]
     """
-    return Rosenbrock(a=float(a), b=float(b))
+    return Rosenbrock(a=_number("rosenbrock", "a", a), b=_number("rosenbrock", "b", b))
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -379,7 +429,7 @@ class Ravine(Problem):
     name = "ravine"
 
     def __post_init__(self):
-        check_interval("ravine", "scale", self.scale, 0, None, "neither")
+        check_interval("ravine", "scale", self.scale, 1 / MAX_COEFFICIENT, MAX_COEFFICIENT, "both")
         self._set(x0=np.array([1.0, 8.0]), minimum=np.array([0.0, 0.0]), minimum_loss=0.0,
                   bounds=((-2.0, 2.0), (-2.0, 10.0)))
 
@@ -399,7 +449,7 @@ def ravine(scale: float = 100.0) -> Ravine:
     >>> print(np.round(r.grad(r.x0), 5))
     [1.      0.00992]
     """
-    return Ravine(scale=float(scale))
+    return Ravine(scale=_number("ravine", "scale", scale))
 
 
 # ---------------------------------------------------------------------------------------
@@ -418,11 +468,19 @@ def _permutation(seed: int, epoch: int, n: int) -> np.ndarray:
 class DataProblem(Problem):
     """Shared minibatch logic (see the module docstring: batches depend on (seed, step) only)."""
 
-    def _check_data_args(self):
-        check_integer(self.name, "n", self.n, 2, None)
+    def _check_data_args(self, *more: tuple) -> None:
+        """Check ``n``, ``seed``, ``batch_size`` and ``more`` ``(name, low, high)`` integers; keep
+        them as Python ints (a config's ``200.0`` is accepted and becomes ``200``)."""
+        check_integer(self.name, "n", self.n, 2, MAX_EXAMPLES)
         check_integer(self.name, "seed", self.seed, 0, None)
         if self.batch_size is not None:
             check_integer(self.name, "batch_size", self.batch_size, 1, self.n)
+        for name, low, high in more:
+            check_integer(self.name, name, getattr(self, name), low, high)
+        for name in ("n", "seed", "batch_size", *(m[0] for m in more)):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, int(value))
 
     @property
     def stochastic(self) -> bool:
@@ -464,9 +522,8 @@ class LinearRegression(DataProblem):
     name = "linear_regression"
 
     def __post_init__(self):
-        self._check_data_args()
-        check_integer(self.name, "d", self.d, 1, None)
-        check_interval(self.name, "noise", self.noise, 0, None, "left")
+        self._check_data_args(("d", 1, MAX_FEATURES))
+        check_interval(self.name, "noise", self.noise, 0, MAX_NOISE, "both")
         rng = np.random.default_rng(self.seed)
         scales = np.linspace(1.0, 3.0, self.d)                  # unequal feature scales: κ > 1
         X = rng.normal(size=(self.n, self.d)) * scales
@@ -504,7 +561,8 @@ def linear_regression(n: int = 200, d: int = 2, noise: float = 0.5, batch_size: 
     >>> p.grad(p.x0, step=3).shape, p.stochastic, p.n_batches
     ((2,), True, 10)
     """
-    return LinearRegression(n=n, d=d, noise=float(noise), batch_size=batch_size, seed=seed)
+    return LinearRegression(n=n, d=d, noise=_number("linear_regression", "noise", noise), batch_size=batch_size,
+                            seed=seed)
 
 
 def _log1pexp(s: np.ndarray) -> np.ndarray:
@@ -529,9 +587,8 @@ class LogisticRegression(DataProblem):
     name = "logistic_regression"
 
     def __post_init__(self):
-        self._check_data_args()
-        check_integer(self.name, "d", self.d, 1, None)
-        check_interval(self.name, "separation", self.separation, 0, None, "left")
+        self._check_data_args(("d", 1, MAX_FEATURES))
+        check_interval(self.name, "separation", self.separation, 0, MAX_SEPARATION, "both")
         check_interval(self.name, "l2", self.l2, 0, None, "neither")
         rng = np.random.default_rng(self.seed)
         y = (np.arange(self.n) % 2).astype(float)                # balanced classes
@@ -578,7 +635,8 @@ def logistic_regression(n: int = 200, d: int = 2, separation: float = 1.5, l2: f
     >>> print(f"{float(p.loss(p.x0)):.4f} {float(p.accuracy(p.minimum)):.2f}")
     0.6931 0.93
     """
-    return LogisticRegression(n=n, d=d, separation=float(separation), l2=float(l2), batch_size=batch_size, seed=seed)
+    return LogisticRegression(n=n, d=d, separation=_number("logistic_regression", "separation", separation),
+                              l2=_number("logistic_regression", "l2", l2), batch_size=batch_size, seed=seed)
 
 
 def _moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -621,9 +679,8 @@ class MLP(DataProblem):
     name = "mlp"
 
     def __post_init__(self):
-        self._check_data_args()
-        check_integer(self.name, "hidden", self.hidden, 1, None)
-        check_interval(self.name, "noise", self.noise, 0, None, "left")
+        self._check_data_args(("hidden", 1, MAX_HIDDEN))
+        check_interval(self.name, "noise", self.noise, 0, MAX_NOISE, "both")
         check_choice(self.name, "dataset", self.dataset, ("moons", "spirals"))
         rng = np.random.default_rng(self.seed)
         X, y = (_moons if self.dataset == "moons" else _spirals)(self.n, self.noise, rng)
@@ -695,7 +752,8 @@ def mlp(n: int = 200, hidden: int = 8, noise: float = 0.1, dataset: str = "moons
     >>> p.dim, f"{float(p.loss(p.x0)):.4f}"
     (33, '0.5903')
     """
-    return MLP(n=n, hidden=hidden, noise=float(noise), dataset=dataset, batch_size=batch_size, seed=seed)
+    return MLP(n=n, hidden=hidden, noise=_number("mlp", "noise", noise), dataset=dataset, batch_size=batch_size,
+               seed=seed)
 
 
 #: The 2-D surfaces by name, for widgets and lessons: ``SURFACES["rosenbrock"]()``.

@@ -111,7 +111,7 @@ def describe(name: str) -> Description:
     return engine.describe(_get(name))
 
 
-def check(name: str, fn: Callable) -> CheckResult:
+def check(name: str, fn: Callable, *, timeout: float | None = engine.DEFAULT_TIMEOUT) -> CheckResult:
     """Run ``fn`` on the exercise's cases and explain what, if anything, is wrong.
 
     Parameters
@@ -121,12 +121,18 @@ def check(name: str, fn: Callable) -> CheckResult:
     fn : callable
         The student's function, with the signature :func:`describe` states. It is called
         with positional arguments, so parameter names may differ.
+    timeout : float > 0 or None
+        Seconds each call of ``fn`` may take (default 5; ``None``: no limit). A function that
+        sleeps or loops forever fails with ``mistake == "timeout"`` instead of hanging the
+        lesson; see :func:`lrlessons.exercises.engine.run_with_time_limit` for how.
 
     Returns
     -------
     CheckResult
-        ``.passed``, ``.message``, ``.cases``, ``.mistake``. Never raises because of ``fn``;
-        an unknown ``name`` raises ``ValueError`` naming the closest exercise.
+        ``.passed``, ``.message``, ``.cases``, ``.mistake``. Never raises because of ``fn``
+        (an exception, even one whose message cannot be printed, a complex result, an input
+        modified in place, a time-out: each is a failure that says so); an unknown ``name``
+        raises ``ValueError`` naming the closest exercise.
 
     >>> import numpy as np
     >>> def wrong(step, learning_rate, decay_steps, decay_rate, staircase):
@@ -136,7 +142,7 @@ def check(name: str, fn: Callable) -> CheckResult:
     >>> r.passed, r.mistake
     (False, 'round')
     """
-    return engine.check(_get(name), fn)
+    return engine.check(_get(name), fn, timeout=timeout)
 
 
 # -- one shortcut per exercise: exercises.check_adam_step(my_adam_step) ----------------

@@ -12,7 +12,19 @@ its outputs with the reference, checks that no input array was modified, and, wh
 something differs, looks for the mistake whose outputs equal the student's on every case
 to name it and the equation line it sits on. It never raises because of the student's
 function: a stub that raises ``NotImplementedError``, returns ``None``, the wrong number of
-values or the wrong shape gives a failed :class:`CheckResult` that says what is missing.
+values, the wrong shape or complex numbers, raises an exception (even one whose message
+cannot be printed) or runs too long gives a failed :class:`CheckResult` that says what is
+wrong.
+
+**Time limit.** Each call of the student's function gets ``timeout`` seconds
+(:data:`DEFAULT_TIMEOUT`; ``None`` = no limit), so a function that sleeps or loops forever
+cannot hang a lesson or the instructors' grader (``instructors/grade.py``); the cases after
+one that ran out of time are not run. :func:`run_with_time_limit` does it without a
+subprocess, on every platform: the function runs in a daemon thread and the checker waits
+for it at most ``timeout`` seconds, then abandons it and stops it where CPython can (an
+exception raised inside its loop; a ``time.sleep`` ends in the background first).
+(``signal.alarm`` was not used: it works only in the main thread on Unix, and a function
+that catches every exception survives it.)
 
 >>> import numpy as np
 >>> @mistake("sign", line="step", title="the step goes uphill",
@@ -41,6 +53,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+import time
 import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -49,8 +63,87 @@ import numpy as np
 
 __all__ = [
     "Case", "Mistake", "mistake", "Exercise", "CaseResult", "CheckResult", "Description",
-    "check", "describe", "close", "normal", "uniform",
+    "check", "describe", "close", "normal", "uniform", "run_with_time_limit", "TimeLimitExceeded",
+    "DEFAULT_TIMEOUT",
 ]
+
+#: Seconds each call of a student's function may take (a correct one takes microseconds).
+DEFAULT_TIMEOUT = 5.0
+
+
+# ---------------------------------------------------------------------------------------
+# Time limit
+# ---------------------------------------------------------------------------------------
+class TimeLimitExceeded(Exception):
+    """A call did not finish within its time limit (see :func:`run_with_time_limit`)."""
+
+
+class _Stop(BaseException):
+    """Raised inside an abandoned call to stop it (a BaseException: ``except Exception`` lets it through)."""
+
+
+def _interrupt(worker: threading.Thread, seconds: float = 10.0) -> None:
+    """Raise :class:`_Stop` inside ``worker`` every 0.1 s until it ends (or ``seconds`` pass).
+
+    CPython's ``PyThreadState_SetAsyncExc``: the exception arrives at the worker's next
+    bytecode, so a Python loop stops (even one that catches the first), a C call such as
+    ``time.sleep(100)`` only when it returns. Elsewhere, nothing: the daemon thread stays.
+    """
+    try:
+        import ctypes
+
+        set_async = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    except (ImportError, AttributeError):                  # not CPython
+        return
+
+    def reaper():
+        deadline = time.monotonic() + seconds
+        while worker.is_alive() and time.monotonic() < deadline:
+            set_async(ctypes.c_ulong(worker.ident), ctypes.py_object(_Stop))
+            worker.join(0.1)
+
+    threading.Thread(target=reaper, name="lrlessons-check-stop", daemon=True).start()
+
+
+def run_with_time_limit(fn: Callable, *args, timeout: float | None = DEFAULT_TIMEOUT, **kwargs) -> Any:
+    """``fn(*args, **kwargs)``, or ``TimeLimitExceeded`` once ``timeout`` seconds have passed.
+
+    ``fn`` runs in a daemon thread; the caller waits at most ``timeout`` seconds (a thread
+    with a timeout, no subprocess), so nothing ``fn`` does (sleep, loop, catch every
+    exception) can hang a lesson or the grader. When time is up the call is abandoned and
+    stopped where CPython allows (:func:`_interrupt`): a Python loop stops within a fraction
+    of a second; a long C call (``time.sleep``) finishes in the background first.
+    ``timeout=None`` calls ``fn`` directly, in this thread.
+    """
+    if timeout is None:
+        return fn(*args, **kwargs)
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except _Stop:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="lrlessons-check", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        _interrupt(worker)
+        raise TimeLimitExceeded(f"did not finish within {timeout:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _text(exc: BaseException) -> str:
+    """``str(exc)``, or a note when the exception's own ``__str__`` fails."""
+    try:
+        return str(exc)
+    except BaseException:  # noqa: BLE001 - a student's exception class
+        return "<its message could not be printed: its __str__ raised>"
 
 
 # ---------------------------------------------------------------------------------------
@@ -86,7 +179,7 @@ class CheckResult:
         One entry per case, in the order run.
     mistake : str or None
         The key of the diagnosed mistake (e.g. ``"eps_inside_sqrt"``), ``"mutates_inputs"``,
-        ``"stub"``, ``"error"``, ``"bad_output"``; None when passed or not recognised.
+        ``"stub"``, ``"error"``, ``"bad_output"``, ``"timeout"``; None when passed or not recognised.
     equation : str
         LaTeX of the equation line that differs (empty when unknown or passed).
     attempted : bool
@@ -371,31 +464,55 @@ def _normalize(ex: Exercise, out: Any, expected: tuple) -> tuple[tuple | None, s
             arr = np.asarray(None)
         if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
             return None, "bad_output", f"{name!r} is a {type(value).__name__}, not a number or numeric array"
+        if np.iscomplexobj(arr):
+            return None, "bad_output", (f"{name!r} is complex ({arr.dtype}): the result must be real "
+                                        "(a square root of a negative number, or a complex constant?)")
         if arr.shape != exp.shape:
             return None, "bad_output", f"{name!r} has shape {arr.shape}, but it must have shape {exp.shape}"
         arrays.append(arr)
     return tuple(arrays), "", ""
 
 
-def _run_case(ex: Exercise, fn: Callable, case: Case) -> _Run:
+def _inputs(ex: Exercise, case: Case) -> tuple:
+    """The array arguments a student's function must leave unchanged: ``array_inputs`` and any
+    other array of the case (a schedule's array of steps), in signature order."""
+    extra = [a for a in ex.args if isinstance(case.args.get(a), np.ndarray) and a not in ex.array_inputs]
+    return tuple(ex.array_inputs) + tuple(extra)
+
+
+def _run_case(ex: Exercise, fn: Callable, case: Case, timeout: float | None) -> _Run:
     run = _Run(case, ex.outputs_of(ex.reference, case))
     given = _copy_args(case.args)
     try:
-        out = _quiet(fn, *[given[a] for a in ex.args])
+        out = run_with_time_limit(_quiet, fn, *[given[a] for a in ex.args], timeout=timeout)
     except NotImplementedError:
         run.kind, run.error = "stub", "raises NotImplementedError"
         return run
-    except Exception as exc:  # the student's bug, reported, never raised
+    except TimeLimitExceeded:
+        run.kind = "timeout"
+        run.error = f"did not finish within {timeout:g} s (an endless loop, or a sleep?)"
+        return run
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the student's bug (even SystemExit), reported, never raised
         run.kind = "error"
-        run.error = _ADDRESS.sub(" at 0x...", f"raised {type(exc).__name__}: {exc}")
-        if isinstance(exc, TypeError) and "positional argument" in str(exc):
+        run.error = _ADDRESS.sub(" at 0x...", f"raised {type(exc).__name__}: {_text(exc)}")
+        if isinstance(exc, TypeError) and "positional argument" in _text(exc):
             run.error += f" (the signature must be {ex.signature})"
         return run
     run.mutated = tuple(
-        a for a in ex.array_inputs
+        a for a in _inputs(ex, case)
         if isinstance(case.args[a], np.ndarray) and not np.array_equal(given[a], case.args[a], equal_nan=True)
     )
-    received, kind, error = _normalize(ex, out, run.expected)
+    try:                                               # (reading the result may run the student's code too)
+        received, kind, error = run_with_time_limit(_normalize, ex, out, run.expected, timeout=timeout)
+    except TimeLimitExceeded:
+        received, kind, error = None, "timeout", f"its result took more than {timeout:g} s to read"
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - an object that fails when read as numbers
+        received, kind, error = None, "bad_output", (f"returned a {type(out).__name__} that cannot be read as "
+                                                     f"numbers ({type(exc).__name__})")
     if received is None:
         run.kind, run.error = kind, error
         return run
@@ -474,13 +591,16 @@ def _explain(ex: Exercise, runs: list[_Run]) -> tuple[str, str | None, str]:
     eq = ""
     latex = ex.latex()
 
-    # 2. Cases that gave no usable output (an exception, a wrong shape, ...).
+    # 2. Cases that gave no usable output (an exception, a wrong shape, too long, ...).
     if broken:
-        r = broken[0]
+        r = next((b for b in broken if b.kind == "timeout"), broken[0])
         lines.append(f"In case '{r.case.name}': {r.error}.")
-        key = "error" if r.kind == "error" else ("bad_output" if r.kind == "bad_output" else "stub")
+        key = r.kind if r.kind in ("error", "bad_output", "timeout", "not_run") else "stub"
+        if r.kind == "timeout":
+            lines.append("exercises.check stops a function after its time limit (the check's timeout argument); "
+                         "the cases after it were not run.")
         arrays_only = all(np.ndim(b.case.args.get("step", 0)) > 0 for b in broken)
-        if "step" in ex.args and arrays_only and any(not b.kind for b in runs):
+        if "step" in ex.args and arrays_only and any(not b.kind for b in runs) and r.kind == "error":
             key = "not_vectorized"
             lines.append("It works for a single step but not for an array of steps: use numpy functions "
                          "(np.floor, np.minimum, np.where, np.cos) instead of math.floor, min(), math.cos "
@@ -514,7 +634,8 @@ def _explain(ex: Exercise, runs: list[_Run]) -> tuple[str, str | None, str]:
             lines.append(_numbers(ex, wrong[0]))
 
     # 4. Inputs modified in place, and float32 turned into float64.
-    mutated = sorted({a for r in runs for a in r.mutated}, key=list(ex.array_inputs).index)
+    order = list(dict.fromkeys(a for r in runs for a in _inputs(ex, r.case)))
+    mutated = sorted({a for r in runs for a in r.mutated}, key=order.index)
     if mutated:
         key = key or "mutates_inputs"
         lines.append(f"It modifies its input {', '.join(mutated)} in place (e.g. `{mutated[0]} -= ...` or "
@@ -527,16 +648,30 @@ def _explain(ex: Exercise, runs: list[_Run]) -> tuple[str, str | None, str]:
     return "\n".join(lines), key, eq
 
 
-def check(ex: Exercise, fn: Callable) -> CheckResult:
+def check(ex: Exercise, fn: Callable, timeout: float | None = DEFAULT_TIMEOUT) -> CheckResult:
     """Run ``fn`` on the cases of ``ex`` and explain what, if anything, is wrong.
 
     Never raises because of ``fn`` (see the module docstring); ``fn`` is called with
     positional arguments, so its parameter names may differ from :attr:`Exercise.args`.
+    Each call may take ``timeout`` seconds (``None``: no limit); after a case that ran out
+    of time the remaining cases are not run.
     """
+    if timeout is not None:
+        from .._checks import check_interval
+
+        check_interval("exercises.check", "timeout", timeout, 0, None, "neither")
+        timeout = float(timeout)
     if not callable(fn):
         return CheckResult(ex.name, False, f"{ex.name}: expected a function with the signature {ex.signature}. "
                                            f"Got {type(fn).__name__} instead.", (), "bad_output", "")
-    runs = [_run_case(ex, fn, case) for case in ex.cases()]
+    runs = []
+    for case in ex.cases():
+        if runs and runs[-1].kind in ("timeout", "not_run"):
+            skipped = _Run(case, ex.outputs_of(ex.reference, case))
+            skipped.kind, skipped.error = "not_run", "not run (an earlier case ran out of time)"
+            runs.append(skipped)
+            continue
+        runs.append(_run_case(ex, fn, case, timeout))
     message, key, eq = _explain(ex, runs)
     cases = tuple(_case_result(r) for r in runs)
     passed = all(c.passed for c in cases)

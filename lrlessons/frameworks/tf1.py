@@ -33,6 +33,8 @@ C++ kernels in ``tensorflow/core/kernels/training_ops.cc``:
 
 ``learning_rate`` may be a number, a ``(B,)`` array or a schedule such as
 ``tf1.exponential_decay(0.1, None, 1000, 0.96)`` (read at the ``global_step`` before the update).
+TF1 does not validate ``epsilon``: ``epsilon=0`` is accepted (the core factories ask ε > 0), a
+negative ε raises.
 
 >>> AdamOptimizer(0.001).hyperparameters["epsilon_hat"]
 True
@@ -48,7 +50,10 @@ from .. import schedules as S
 from ..schedules.base import speaks_as
 from .._checks import suggest_keywords
 from ..optimizers import adadelta, adagrad, adam, momentum as _momentum, rmsprop, sgd
-from ..optimizers.base import Optimizer, framework_optimizer
+from ..optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
+
+#: Parameters TF1 accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
+_EPS0 = ("eps",)
 
 #: The names of TF1's learning-rate decay functions and optimizers (``lrlessons.frameworks.registry``).
 SCHEDULES = ("exponential_decay", "natural_exp_decay", "inverse_time_decay", "polynomial_decay", "piecewise_constant", "cosine_decay", "cosine_decay_restarts", "linear_cosine_decay")
@@ -187,6 +192,8 @@ def MomentumOptimizer(learning_rate: Any, momentum: Any, use_locking: bool = Fal
     With ``use_nesterov``: :math:`\theta \leftarrow \theta - \mathrm{lr}(g + \mu a)`. ``momentum=0``
     is plain gradient descent.
     """
+    framework_number("tf1.MomentumOptimizer", "momentum", momentum)
+    framework_flag("tf1.MomentumOptimizer", "use_nesterov", use_nesterov)
     if not np.any(np.asarray(momentum) != 0):
         return framework_optimizer("tf1.MomentumOptimizer", sgd, _LR, lr=learning_rate)
     return framework_optimizer("tf1.MomentumOptimizer", _momentum, {**_LR, "nesterov": "use_nesterov"},
@@ -200,6 +207,7 @@ def AdagradOptimizer(learning_rate: Any, initial_accumulator_value: Any = 0.1, u
 
     First step with :math:`g = 0.01`: :math:`0.0316\cdot\mathrm{lr}` (PyTorch about 1.0·lr).
     """
+    framework_number("tf1.AdagradOptimizer", "initial_accumulator_value", initial_accumulator_value)
     if not np.all(np.asarray(initial_accumulator_value) > 0):
         raise ValueError("The 'initial_accumulator_value' parameter of tf1.AdagradOptimizer must be in "
                          f"(0, inf) (TF1 has no epsilon). Got {initial_accumulator_value!r} instead.")
@@ -216,7 +224,7 @@ def RMSPropOptimizer(learning_rate: Any, decay: Any = 0.9, momentum: Any = 0.0, 
     """
     return framework_optimizer("tf1.RMSPropOptimizer", rmsprop, {**_LR, "eps": "epsilon"}, lr=learning_rate,
                                decay=decay, momentum=momentum, eps=epsilon, centered=centered, eps_in_sqrt=True,
-                               lr_in_buffer=True, initial_mean_square=1.0)
+                               lr_in_buffer=True, initial_mean_square=1.0, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -224,7 +232,7 @@ def AdamOptimizer(learning_rate: Any = 0.001, beta1: Any = 0.9, beta2: Any = 0.9
                   use_locking: bool = False, name: str = "Adam") -> Optimizer:
     r"""``tf.train.AdamOptimizer``: ε-hat Adam, :math:`\theta \leftarrow \theta - \mathrm{lr}\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}\frac{m_t}{\sqrt{v_t} + \hat\epsilon}`."""
     return framework_optimizer("tf1.AdamOptimizer", adam, {**_LR, "eps": "epsilon"}, lr=learning_rate,
-                               beta1=beta1, beta2=beta2, eps=epsilon, epsilon_hat=True)
+                               beta1=beta1, beta2=beta2, eps=epsilon, epsilon_hat=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -232,4 +240,4 @@ def AdadeltaOptimizer(learning_rate: Any = 0.001, rho: Any = 0.95, epsilon: Any 
                       name: str = "Adadelta") -> Optimizer:
     r"""``tf.train.AdadeltaOptimizer``: Zeiler's update times ``learning_rate`` (default 0.001, not the paper's 1)."""
     return framework_optimizer("tf1.AdadeltaOptimizer", adadelta, {**_LR, "eps": "epsilon"}, lr=learning_rate,
-                               rho=rho, eps=epsilon)
+                               rho=rho, eps=epsilon, zero_ok=_EPS0)

@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 import numpy as np
 
 from .._batch import float_dtype, per_run
-from .._checks import check_finite, check_interval
+from .._checks import check_bool, check_finite, check_interval
 from . import _cache
 
 __all__ = [
@@ -39,8 +39,13 @@ __all__ = [
     "check_moments",
     "accepts_schedules",
     "framework_optimizer",
+    "framework_flag",
+    "framework_number",
     "l2_gradient",
     "decoupled_decay",
+    "check_state",
+    "state_error",
+    "state_layout",
     "SCHEDULABLE",
 ]
 
@@ -176,7 +181,12 @@ def is_active(value: Any) -> bool:
 
 
 def check_moments(owner: str, lr: Any, beta1: Any, beta2: Any, eps: Any, weight_decay: Any) -> None:
-    """The checks every Adam-family factory shares: lr ≥ 0 (unless a schedule), β₁, β₂ in [0, 1), ε > 0, λ ≥ 0."""
+    """The checks every Adam-family factory shares: lr ≥ 0 (unless a schedule), β₁, β₂ in [0, 1), ε > 0, λ ≥ 0.
+
+    The core asks ε > 0, so a coordinate whose moments are still 0 never divides 0 by 0; the
+    framework wrappers accept ε = 0 where their framework does (:func:`framework_optimizer`).
+    All values are finite (``check_interval``).
+    """
     if not callable(lr):
         check_interval(owner, "lr", lr, 0, None, "left")
     check_interval(owner, "beta1", beta1, 0, 1, "left")
@@ -213,20 +223,55 @@ def accepts_schedules(factory: Callable) -> Callable:
 _PARAM_RE = re.compile(r"The '([A-Za-z_0-9]+)' parameter of ([A-Za-z_0-9.]+)")
 
 
-def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, str] | None = None, **kwargs) -> "Optimizer":
+def framework_flag(owner: str, name: str, value: Any) -> bool:
+    """A framework wrapper's flag, checked before the wrapper branches on it (arrays have no truth value)."""
+    check_bool(owner, name, value)
+    return bool(value)
+
+
+def framework_number(owner: str, name: str, value: Any) -> None:
+    """A framework wrapper's number (or ``(B,)`` array), checked before the wrapper compares it:
+    real and finite (the core factory checks its range). Schedules pass."""
+    if value is not None and not callable(value):
+        check_interval(owner, name, value, None, None)
+
+
+def framework_optimizer(display: str, factory: Callable, rename: Mapping[str, str] | None = None,
+                        zero_ok: tuple = (), **kwargs) -> "Optimizer":
     """Build a core optimizer for a framework class/function and give it that framework's name.
 
     Errors raised by the core factory are reworded with the framework's own parameter names
     (``rename`` maps core name -> framework name), so ``keras.Adam(beta_1=1.0)`` reports
     ``'beta_1'`` of ``keras.Adam``. Schedules for ``momentum``/``beta1`` are handled by the
     core factory (:func:`accepts_schedules`).
+
+    ``zero_ok`` names core parameters (``eps``) that the framework accepts as 0 where the core
+    factory requires > 0 (or refuses 0 in a combination, as Adagrad's ``eps=0`` with a zero
+    initial accumulator): PyTorch checks only ``0 <= eps``, TF1, Keras and optax do not check
+    ε at all (optax documents ``adam(lr, eps=0.0, eps_root=1e-8)``). They are checked here as
+    ``[0, inf)``, the core factory validates the rest with a positive stand-in (ε picks no
+    update variant), and the real value is bound. A zero ε then divides 0 by 0 where the
+    second moment is 0, as in the framework: :func:`~lrlessons.training.run` reports that
+    update as a divergence.
     """
     rename = dict(rename or {})
+    bound = {}
+    for name in zero_ok:
+        value = kwargs.get(name)
+        if value is None or callable(value):
+            continue
+        check_interval(display, rename.get(name, name), value, 0, None, "left")
+        arr = np.asarray(value, dtype=np.float64)
+        if np.any(arr == 0):
+            bound[name] = value
+            kwargs[name] = np.where(arr == 0, 1.0, arr) if arr.ndim else 1.0
     try:
         opt = factory(**kwargs)
     except (ValueError, TypeError) as err:
         msg = _PARAM_RE.sub(lambda m: f"The {rename.get(m.group(1), m.group(1))!r} parameter of {display}", str(err))
         raise type(err)(msg) from None
+    if bound:
+        opt = replace(opt, hyperparameters={**opt.hyperparameters, **bound})
     return replace(opt, name=display)
 
 
@@ -239,6 +284,56 @@ def _at_step(err: Exception, state: Any) -> Exception:
 
 def _numeric(value: Any) -> bool:
     return not (value is None or callable(value) or isinstance(value, (bool, np.bool_, str)))
+
+
+def _short(x: Any) -> str:
+    try:
+        text = repr(x)
+    except Exception:  # noqa: BLE001 - an object whose repr fails
+        text = f"<{type(x).__name__} object>"
+    return text if len(text) <= 80 else text[:60] + "...)"
+
+
+def state_layout(state: Any) -> str:
+    """``State(count, m, v, v_max=None)``: a state's type and which buffers it holds."""
+    if not hasattr(state, "_fields"):
+        return _short(state)
+    return f"{type(state).__name__}(" + ", ".join(
+        f if v is not None else f"{f}=None" for f, v in zip(state._fields, state)) + ")"
+
+
+def state_error(optimizer: "Optimizer", argument: str, caller: str, state: Any, template: Any = None) -> str:
+    """The message for a ``state`` that is not ``optimizer``'s (see :func:`check_state`)."""
+    expected = f"the state {optimizer.name}.init(theta) returns"
+    if template is not None:
+        expected += f", {state_layout(template)}"
+    if not hasattr(state, "_fields"):
+        got = _short(state)
+    elif template is not None and type(state) is type(template):
+        got = f"a {state_layout(state)} (made by {optimizer.name} with other options, e.g. amsgrad or momentum?)"
+    else:
+        module = getattr(type(state), "__module__", "").rsplit(".", 1)[-1]
+        got = f"a {state_layout(state)}" + (f" of {module}" if module else "") + " (another optimizer's state?)"
+    return f"The {argument!r} argument of {caller} must be {expected}. Got {got} instead."
+
+
+def check_state(optimizer: "Optimizer", theta: np.ndarray, state: Any, argument: str = "state",
+                caller: str | None = None) -> None:
+    """Raise ``TypeError`` unless ``state`` has the structure ``optimizer.init(theta)`` gives.
+
+    The same ``State`` type and the same buffers present (AMSGrad's ``v_max``, RMSprop's
+    momentum ``b``) and a whole-number ``count`` >= 0; buffer shapes are checked by ``step``.
+    ``argument`` and ``caller`` name what the message blames (``run`` checks ``resume``).
+    """
+    caller = caller or f"{optimizer.name}.step"
+    template = optimizer.init(theta)
+    if (type(state) is not type(template) or len(state) != len(template)
+            or any((a is None) != (b is None) for a, b in zip(state, template))):
+        raise TypeError(state_error(optimizer, argument, caller, state, template))
+    count = state[0]
+    if not (isinstance(count, (int, np.integer)) and not isinstance(count, bool) and count >= 0):
+        raise TypeError(f"The {argument!r} argument of {caller} must hold a whole-number count >= 0 "
+                        f"(updates already applied). Got count={_short(count)} instead.")
 
 
 # ---------------------------------------------------------------------------------------
@@ -274,6 +369,7 @@ class Optimizer:
     def __post_init__(self):
         hp = MappingProxyType(dict(self.hyperparameters))
         object.__setattr__(self, "hyperparameters", hp)
+        self._check_run_shapes(hp)
         run = self._update
         if is_active(hp.get("weight_decay")):
             run = _with_weight_decay(run, bool(hp.get("decoupled_weight_decay", False)))
@@ -307,21 +403,32 @@ class Optimizer:
         ``lr=None`` uses the bound learning rate; a schedule is called with ``state.count``
         (updates already applied), so the first update uses ``schedule(0)``. An explicit
         ``lr`` (number, ``(B,)`` array or schedule) replaces the bound one for this call.
-        Shapes are validated once per (theta shape and dtype, grad shape and dtype, state
-        structure); the learning rate's value and a finite gradient are checked every step.
+        Shapes, dtypes and the state's structure are validated once per (theta shape and
+        dtype, grad shape and dtype, state type and buffer shapes): ``state`` must be what this
+        optimizer's ``init`` returns (or a later ``step`` returned), ``grad`` a real array of
+        theta's shape; each raises a ``TypeError``/``ValueError`` saying what was expected. The
+        learning rate's value and a finite gradient are checked every step.
+
+        The result keeps theta's dtype, as the frameworks keep a parameter's dtype: a gradient
+        of another real dtype (float64 for float32 parameters, ints) is cast to theta's first.
         """
         if type(theta) is not np.ndarray or theta.dtype.kind != "f":
             theta = self._params(theta, "step")
         if type(grad) is not np.ndarray:
-            grad = np.asarray(grad)
-        key = (theta.shape, theta.dtype, grad.shape, grad.dtype,
-               tuple([None if b is None else b.shape for b in state[1:]]))
+            grad = self._gradient(grad)
+        try:
+            key = (theta.shape, theta.dtype, grad.shape, grad.dtype, type(state),
+                   tuple([None if b is None else b.shape for b in state[1:]]))
+        except (TypeError, AttributeError, KeyError):          # not a state at all (None, a number...)
+            raise TypeError(state_error(self, "state", f"{self.name}.step", state)) from None
         call = _cache.lookup(self, key)
         if call is None:
             call = _cache.remember(self, key, self._prepare(theta, grad, state))
-        kwargs, bound, padded = call
+        kwargs, bound, padded, cast = call
         if not math.isfinite(grad.sum()):                      # (one pass; the exact check if not)
             check_finite(f"{self.name}.step", "grad", grad)
+        if cast is not None:                                   # (a gradient of another dtype)
+            grad = grad.astype(cast)
         if lr is None or lr is bound:
             lr = bound
         if lr is bound and padded is not None:
@@ -334,14 +441,28 @@ class Optimizer:
 
     # -- the work behind step -------------------------------------------------------------
     def _params(self, theta: Any, method: str) -> np.ndarray:
-        theta = np.asarray(theta)
+        try:
+            theta = np.asarray(theta)
+        except (ValueError, TypeError):                        # a ragged list
+            theta = np.asarray(None, dtype=object)
         if not (np.issubdtype(theta.dtype, np.number) and not np.issubdtype(theta.dtype, np.complexfloating)):
             raise TypeError(f"The 'theta' argument of {self.name}.{method} must be a real array. "
                             f"Got dtype {theta.dtype} instead.")
         return theta.astype(float_dtype(theta), copy=False)
 
+    def _gradient(self, grad: Any) -> np.ndarray:
+        try:
+            return np.asarray(grad)
+        except (ValueError, TypeError):                        # a ragged list
+            raise TypeError(f"The 'grad' argument of {self.name}.step must be a real array. "
+                            f"Got {_short(grad)} instead.") from None
+
     def _prepare(self, theta: np.ndarray, grad: np.ndarray, state: Any) -> tuple:
         """Validate a new call signature once; pad the bound hyperparameters for it."""
+        if grad.dtype.kind not in "fiu":
+            raise TypeError(f"The 'grad' argument of {self.name}.step must be a real array. "
+                            f"Got dtype {grad.dtype} instead.")
+        check_state(self, theta, state, "state", f"{self.name}.step")
         if grad.shape != theta.shape:
             raise ValueError(
                 f"The 'grad' argument of {self.name}.step must have the shape of theta {theta.shape}. "
@@ -363,7 +484,24 @@ class Optimizer:
         padded = None
         if not callable(bound):
             padded = _cache.pad(theta, self._rate(theta, state, bound), bound=True, grid=False)
-        return kwargs, bound, padded
+        cast = None if grad.dtype == theta.dtype else theta.dtype
+        return kwargs, bound, padded, cast
+
+    def _check_run_shapes(self, hp: Mapping) -> None:
+        """``(B,)`` hyperparameters must share one run shape (one value per run), named if not."""
+        first = None
+        for name, value in hp.items():
+            if _numeric(value) and np.ndim(value) > 0:
+                shape = np.shape(value)
+                if first is None:
+                    first = (name, shape)
+                    continue
+                try:
+                    np.broadcast_shapes(first[1], shape)
+                except ValueError:
+                    raise ValueError(f"The {name!r} parameter of {self.name} has shape {shape}, but {first[0]!r} has "
+                                     f"shape {first[1]}: batched hyperparameters must share one run shape (B,), "
+                                     f"one value per run.") from None
 
     def _check_batch(self, theta: np.ndarray, name: str, value: Any) -> None:
         shape = np.shape(value)

@@ -320,7 +320,8 @@ def rmsprop(lr: Any = 1e-2, decay: Any = 0.99, eps: Any = 1e-8, momentum: Any = 
     momentum : float, (B,) array or schedule, in [0, 1)
         :math:`\mu`. Default 0 (no buffer).
     centered : bool
-        Subtract the squared mean gradient (Graves 2013).
+        Subtract the squared mean gradient (Graves 2013). See Notes for a variance that rounds
+        below 0 (every framework, and lrlessons, then gives NaN).
     weight_decay : float or (B,) array in [0, inf)
         :math:`\lambda` (L2, PyTorch, unless ``decoupled_weight_decay``). Default 0.
     decoupled_weight_decay : bool
@@ -346,6 +347,22 @@ def rmsprop(lr: Any = 1e-2, decay: Any = 0.99, eps: Any = 1e-8, momentum: Any = 
     -----
     The first step with :math:`g = 0.01`, as a multiple of lr: TF1 0.0105 (:math:`v_0 = 1`),
     Keras 3.15, optax 3.16, PyTorch 10.0 (:math:`\rho = 0.99`).
+
+    **Centered, when the variance is 0.** :math:`v_t - \bar g_t^2` is a variance, never negative
+    in exact arithmetic, but once the gradient has been (nearly) constant for a while it is the
+    difference of two equal numbers and rounds to 0 or to a few units in the last place below
+    it: with :math:`g = 0.7` every step and :math:`\rho = 0.5` it is :math:`-5.6\cdot10^{-17}`
+    at update 54. No framework clamps it. PyTorch takes ``(v - ḡ²).sqrt()`` and adds ε after
+    (``torch/optim/rmsprop.py``): NaN. TF1's kernel (``ApplyCenteredRMSProp`` in
+    ``tensorflow/core/kernels/training_ops.cc``: ``sqrt(ms - mg² + ε)``), Keras
+    (``keras/src/optimizers/rmsprop.py``: ``sqrt(velocity - average_grad² + ε)``) and optax
+    (``scale_by_stddev``: ``rsqrt(ν - |μ|² + ε)``, or ``1/(sqrt(ν - |μ|²) + ε)`` with
+    ``eps_in_sqrt=False``) give NaN only when the rounding error exceeds ε (ε inside the root
+    absorbs −5.6e-17). lrlessons computes each variant as its framework does, NaN included
+    (``eps_in_sqrt`` picks the form): :func:`lrlessons.run` rejects that update and reports the
+    run as diverged at it (``diverged_at = 54`` above), so a plot never draws the NaN. Before
+    that, the tiny variance makes :math:`\delta_t \approx \epsilon` and the steps huge:
+    centered RMSprop expects gradients that vary.
 
     References
     ----------

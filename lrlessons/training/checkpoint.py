@@ -23,6 +23,7 @@ from dataclasses import fields
 
 import numpy as np
 
+from ..optimizers.base import check_state
 from .loop import Trajectory
 
 __all__ = ["save_checkpoint", "load_checkpoint"]
@@ -62,27 +63,80 @@ def save_checkpoint(path, trajectory: Trajectory) -> None:
     np.savez(path, **out)
 
 
+#: What every checkpoint holds (the rest depends on what the run recorded).
+REQUIRED = ("meta/optimizer", "meta/problem", "loss", "lr", "grad_norm", "theta_last", "divergence_limit",
+            "diverged_at")
+
+
+def _read(path) -> dict:
+    """Every array of the ``.npz`` at ``path``, or a ``ValueError`` naming the file."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if not hasattr(z, "files"):
+                raise ValueError("it holds one array, not an .npz archive")
+            data = {k: z[k] for k in z.files}
+    except FileNotFoundError:
+        raise
+    except Exception as err:  # noqa: BLE001 - whatever a damaged archive raises (BadZipFile, EOFError, ...)
+        raise ValueError(f"The checkpoint {str(path)!r} cannot be read as an .npz archive written by "
+                         f"save_checkpoint (truncated or another format?): {type(err).__name__}: {err}") from None
+    missing = [k for k in REQUIRED if k not in data]
+    if missing:
+        raise ValueError(f"The checkpoint {str(path)!r} lacks {', '.join(map(repr, missing))}: it was not written "
+                         f"by save_checkpoint, or it was damaged.")
+    return data
+
+
+def _check_shapes(path, data: dict, theta_last: np.ndarray) -> None:
+    """The record's arrays must agree with each other (steps and runs) or the file was altered."""
+    if theta_last.ndim == 0 or data["lr"].ndim == 0 or theta_last.dtype.kind != "f":
+        raise ValueError(f"The checkpoint {str(path)!r} is inconsistent: theta_last has shape {theta_last.shape} "
+                         f"and dtype {theta_last.dtype}, lr shape {data['lr'].shape} (damaged?).")
+    runs, steps = theta_last.shape[:-1], data["lr"].shape[0]
+    expect = {"loss": (steps + 1,) + runs, "lr": (steps,) + runs, "grad_norm": (steps,) + runs,
+              "divergence_limit": runs, "diverged_at": runs}
+    for key, shape in expect.items():
+        if data[key].shape != shape:
+            raise ValueError(f"The checkpoint {str(path)!r} is inconsistent: {key!r} has shape {data[key].shape}, "
+                             f"expected {shape} (damaged?).")
+    for key in ("theta", "grad"):
+        if key in data and data[key].shape[1:] != theta_last.shape:
+            raise ValueError(f"The checkpoint {str(path)!r} is inconsistent: {key!r} has shape {data[key].shape} "
+                             f"for theta_last of shape {theta_last.shape} (damaged?).")
+
+
 def load_checkpoint(path, optimizer, problem) -> Trajectory:
     """Load a :func:`save_checkpoint` file for ``optimizer`` and ``problem``.
 
     Both must have the ``repr`` they had when saved (checked, ``ValueError`` otherwise): the
     file stores arrays, not code. The optimizer state's type comes from ``optimizer.init``;
     the plateau controller is rebuilt from its class path (a class inside ``lrlessons``).
+    A file that is not a readable ``.npz`` (truncated, another format) or lacks what
+    :func:`save_checkpoint` writes raises ``ValueError`` naming the file; a missing file
+    raises ``FileNotFoundError``.
     """
-    with np.load(path, allow_pickle=False) as z:
-        data = {k: z[k] for k in z.files}
+    data = _read(path)
     for key, obj in (("optimizer", optimizer), ("problem", problem)):
         saved = str(data[f"meta/{key}"])
         if saved != repr(obj):
             raise ValueError(f"The {key!r} argument of load_checkpoint must match the saved one, {saved}. "
                              f"Got {obj!r} instead.")
     theta_last = data["theta_last"]
+    _check_shapes(path, data, theta_last)
     template = optimizer.init(theta_last)
-    state = type(template)(*[
-        None if f"state/{name}" not in data else
-        data[f"state/{name}"] if isinstance(ref, np.ndarray) else data[f"state/{name}"].item()
-        for name, ref in zip(template._fields, template)
-    ])
+    try:
+        state = type(template)(*[
+            None if f"state/{name}" not in data else
+            data[f"state/{name}"] if isinstance(ref, np.ndarray) else data[f"state/{name}"].item()
+            for name, ref in zip(template._fields, template)
+        ])
+        check_state(optimizer, theta_last, state, "state", "load_checkpoint")
+        for name, buf in zip(state._fields, state):
+            if isinstance(buf, np.ndarray) and buf.shape != theta_last.shape:
+                raise ValueError(f"buffer {name!r} has shape {buf.shape} for theta_last of shape {theta_last.shape}")
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"The checkpoint {str(path)!r} holds an optimizer state that {optimizer.name} cannot use "
+                         f"({err}).") from None
     trace = None
     if "meta/trace_fields" in data:
         from ..optimizers import trace as make_trace
@@ -93,11 +147,15 @@ def load_checkpoint(path, optimizer, problem) -> Trajectory:
         module, _, qualname = str(data["meta/plateau_class"]).partition(":")
         if not module.startswith("lrlessons."):
             raise ValueError(f"The checkpoint {path!r} names a controller outside lrlessons: {module}.{qualname}.")
-        cls = getattr(importlib.import_module(module), qualname)    # e.g. pytorch's ReduceLROnPlateau
-        plateau = cls(**{f.name: data[f"plateau/{f.name}"].item() for f in fields(cls)})
-        template = plateau.init(0.0)                               # its state type; ints stay ints
-        pstate = type(template)(*[int(data[f"plateau_state/{n}"]) if isinstance(ref, int) else data[f"plateau_state/{n}"]
-                                  for n, ref in zip(template._fields, template)])
+        try:
+            cls = getattr(importlib.import_module(module), qualname)    # e.g. pytorch's ReduceLROnPlateau
+            plateau = cls(**{f.name: data[f"plateau/{f.name}"].item() for f in fields(cls)})
+            template = plateau.init(0.0)                               # its state type; ints stay ints
+            pstate = type(template)(*[int(data[f"plateau_state/{n}"]) if isinstance(ref, int)
+                                      else data[f"plateau_state/{n}"] for n, ref in zip(template._fields, template)])
+        except (ImportError, AttributeError, KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"The checkpoint {str(path)!r} has a plateau controller that cannot be rebuilt "
+                             f"({module}.{qualname}: {type(err).__name__}: {err}).") from None
     d = data["diverged_at"]
     diverged_at = d if theta_last.ndim > 1 else (None if int(d) < 0 else int(d))
     return Trajectory(theta=data.get("theta"), loss=data["loss"], lr=data["lr"], grad_norm=data["grad_norm"],

@@ -27,22 +27,29 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["divergence_limit", "DivergenceGuard", "freeze", "freeze_state"]
+__all__ = ["divergence_limit", "DivergenceGuard", "freeze", "freeze_state", "NO_LIMIT"]
 
 # Parameter vectors up to this length are summed by explicit products (see ``_sqnorm``).
 _SMALL = 8
 
 
+#: The limit when only non-finite values count: the largest float64, so ``loss <= limit`` is
+#: False exactly for ``inf`` and NaN (with ``limit = inf``, an infinite loss would pass).
+NO_LIMIT = float(np.finfo(np.float64).max)
+
+
 def divergence_limit(loss0: np.ndarray, threshold: float | None) -> np.ndarray:
     r"""The loss above which a row diverges: ``threshold`` :math:`\times \max(|f(\theta_0)|, 1)`.
 
-    ``threshold=None`` gives ``inf`` (only non-finite values count), as does an overflow.
+    ``threshold=None`` gives :data:`NO_LIMIT`, the largest float64 (only non-finite values
+    count), as does an overflow.
     """
     loss0 = np.asarray(loss0, dtype=np.float64)
     if threshold is None:
-        return np.full(loss0.shape, np.inf)
-    limit = threshold * np.maximum(np.abs(loss0), 1.0)
-    return np.where(np.isfinite(limit), limit, np.inf)
+        return np.full(loss0.shape, NO_LIMIT)
+    with np.errstate(over="ignore"):
+        limit = threshold * np.maximum(np.abs(loss0), 1.0)
+    return np.where(np.isfinite(limit), limit, NO_LIMIT)
 
 
 def _sqnorm(a: np.ndarray) -> Any:
@@ -107,7 +114,7 @@ class DivergenceGuard:
     """
 
     def __init__(self, limit: np.ndarray, diverged_at: np.ndarray):
-        self.limit = np.asarray(limit, dtype=np.float64)
+        self.limit = np.minimum(np.asarray(limit, dtype=np.float64), NO_LIMIT)   # (an old checkpoint's inf)
         self.diverged_at = np.array(diverged_at, dtype=int)
         self._limit = float(self.limit) if self.limit.ndim == 0 else None     # (one run: a float)
         self._set_alive(self.diverged_at < 0)

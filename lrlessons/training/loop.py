@@ -53,10 +53,11 @@ from typing import Any
 import numpy as np
 
 from .._batch import batch_shape, float_dtype
-from .._checks import check_finite, check_integer, check_interval
+from .._checks import check_bool, check_finite, check_integer, check_interval
+from ..optimizers.base import check_state, state_layout
 from .divergence import DivergenceGuard, divergence_limit
 
-__all__ = ["run", "Trajectory"]
+__all__ = ["run", "Trajectory", "MAX_STEPS"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -136,15 +137,15 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
         E.g. ``optimizers.adam(lr=[1e-3, 1e-2])`` for two runs at once.
     problem : Problem
         Anything with ``loss(theta, step=None)``, ``grad(theta, step=None)``, ``x0``.
-    steps : int >= 0
-        Number of updates.
+    steps : int in [0, 10_000_000]
+        Number of updates (bounded: every update is recorded, see :data:`MAX_STEPS`).
     theta0 : (d,) or (B, d) array, optional
         Start (default ``problem.x0``), tiled to ``(B, d)`` for batched hyperparameters.
     lr : float, (B,) array or schedule, optional
         Replaces the optimizer's bound learning rate.
-    divergence_threshold : float > 0 or None
+    divergence_threshold : finite float > 0 or None
         A row diverges when its loss exceeds ``divergence_threshold × max(|loss[0]|, 1)``
-        (``None``: only non-finite values count).
+        (``None``: only non-finite values count; the loss recorded is finite either way).
     plateau : ReduceLROnPlateau, optional
         Metric-driven control of the learning rate (its ``update`` gets the loss every
         ``plateau.every`` updates); any object with ``init``, ``update`` and ``every``.
@@ -154,6 +155,16 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
     resume : Trajectory, optional
         Continue this trajectory (e.g. from :func:`load_checkpoint`) for ``steps`` more
         updates; the result holds the whole run and equals an uninterrupted run bit for bit.
+        Its state must be ``optimizer``'s (same update and options; ``TypeError`` otherwise).
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the argument, before anything runs: an ``optimizer`` or ``problem`` given by
+        name (``run("adam", "rosenbrock", ...)``) or a factory instead of an object, a ``steps``
+        out of range, a non-finite ``divergence_threshold``, a ``theta0`` that is not a finite
+        real array with ``d >= 1`` parameters, a ``loss`` that is not one number per run, a
+        ``resume`` from another optimizer.
 
     Returns
     -------
@@ -166,12 +177,13 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
     >>> print(f"lr[0]={float(traj.lr[0]):.2f}  theta_500={np.round(traj.theta[-1], 3)}")
     lr[0]=0.10  theta_500=[0.903 0.815]
     """
-    _check_arguments(steps, divergence_threshold, plateau)
+    _check_arguments(optimizer, problem, steps, theta0, divergence_threshold, plateau, record_trace, record_theta,
+                     resume)
     with np.errstate(all="ignore"):
         if resume is None:
             theta, state, loss, guard, pstate = _start(optimizer, problem, theta0, lr, divergence_threshold, plateau)
         else:
-            theta, state, loss, guard, pstate = _continue(resume)
+            theta, state, loss, guard, pstate = _continue(resume, optimizer)
             plateau = resume.plateau if plateau is None else plateau
         rates = optimizer.hyperparameters["lr"] if lr is None else lr
         record = _Recorder(int(steps), theta, loss, record_theta, record_trace)
@@ -200,13 +212,50 @@ def run(optimizer, problem, steps: int, theta0: Any = None, lr: Any = None, *,
 # ---------------------------------------------------------------------------------------
 
 
-def _check_arguments(steps, divergence_threshold, plateau) -> None:
-    check_integer("run", "steps", steps, 0, None)
+#: The longest run: every update is recorded, so a larger ``steps`` is almost surely a typo
+#: (10 million updates of 2 parameters already hold 160 MB of ``theta``).
+MAX_STEPS = 10_000_000
+
+
+def _short(x: Any) -> str:
+    try:
+        text = repr(x)
+    except Exception:  # noqa: BLE001 - an object whose repr fails
+        text = f"<{type(x).__name__} object>"
+    return text if len(text) <= 80 else text[:60] + "..."
+
+
+def _check_arguments(optimizer, problem, steps, theta0, divergence_threshold, plateau, record_trace, record_theta,
+                     resume) -> None:
+    """What ``run`` needs of its arguments, checked before anything runs (``TypeError``/``ValueError``)."""
+    if not all(hasattr(optimizer, a) for a in ("init", "step", "hyperparameters")):
+        hint = ""
+        if isinstance(optimizer, str):
+            hint = f" (a name: build it, e.g. optimizers.{optimizer.split('.')[-1]}(lr=0.01))"
+        elif callable(optimizer):
+            hint = f" (a factory: call it, e.g. {getattr(optimizer, '__name__', 'factory')}(lr=0.01))"
+        raise TypeError("The 'optimizer' argument of run must be an Optimizer such as optimizers.adam(lr=0.01)"
+                        f"{hint}. Got {_short(optimizer)} instead.")
+    needs = ("loss", "grad") + (("x0",) if theta0 is None and resume is None else ())
+    if not all(callable(getattr(problem, a, None)) for a in needs[:2]) or not hasattr(problem, needs[-1]):
+        hint = ""
+        if isinstance(problem, str):
+            hint = f" (a name: build it, e.g. problems.{problem}())"
+        elif callable(problem) and hasattr(problem, "__name__"):
+            hint = f" (a factory: call it, e.g. {problem.__name__}())"
+        raise TypeError("The 'problem' argument of run must be a problem such as problems.rosenbrock(), with "
+                        f"{', '.join(needs)}{hint}. Got {_short(problem)} instead.")
+    check_integer("run", "steps", steps, 0, MAX_STEPS)
     if divergence_threshold is not None:
         check_interval("run", "divergence_threshold", divergence_threshold, 0, None, "neither")
     if plateau is not None and not all(hasattr(plateau, a) for a in ("init", "update", "every")):
         raise TypeError("The 'plateau' argument of run must be a learning-rate controller such as "
                         f"pytorch.ReduceLROnPlateau (with init, update and every) or None. Got {plateau!r} instead.")
+    check_bool("run", "record_trace", record_trace)
+    check_bool("run", "record_theta", record_theta)
+    if resume is not None and not isinstance(resume, Trajectory):
+        raise TypeError("The 'resume' argument of run must be a Trajectory (a run's result, or load_checkpoint's) "
+                        f"or None. Got {_short(resume)} instead.")
 
 
 def _runs(optimizer, lr, theta0_shape) -> tuple[int, ...]:
@@ -225,20 +274,28 @@ def _runs(optimizer, lr, theta0_shape) -> tuple[int, ...]:
 
 def _start(optimizer, problem, theta0, lr, divergence_threshold, plateau) -> tuple:
     """``(theta, state, loss, guard, plateau_state)`` before the first update, checked."""
-    theta = np.asarray(problem.x0 if theta0 is None else theta0)
+    what = " (problem.x0)" if theta0 is None else ""
+    try:
+        theta = np.asarray(problem.x0 if theta0 is None else theta0)
+    except (TypeError, ValueError):                        # a ragged list
+        theta = np.asarray(None, dtype=object)
+    if theta.dtype.kind not in "fiu":
+        raise TypeError(f"The 'theta0' argument of run{what} must be a real array of shape (d,) or (B, d). "
+                        f"Got {_short(problem.x0 if theta0 is None else theta0)} instead.")
     theta = theta.astype(float_dtype(theta), copy=True)
-    if theta.ndim == 0:
-        raise ValueError(f"The 'theta0' argument of run must have shape (d,) or (B, d). Got shape {theta.shape} instead.")
+    if theta.ndim == 0 or theta.shape[-1] == 0:
+        raise ValueError(f"The 'theta0' argument of run{what} must have shape (d,) or (B, d) with at least one "
+                         f"parameter (d >= 1). Got shape {theta.shape} instead.")
     check_finite("run", "theta0", theta)
     runs = _runs(optimizer, lr, theta.shape)
     if runs and theta.shape[:-1] != runs:
         theta = np.broadcast_to(theta, runs + theta.shape[-1:]).copy()
     state = optimizer.init(theta)
-    loss = np.asarray(problem.loss(theta), dtype=np.float64)
+    loss = _start_loss(problem, theta)
     if not np.all(np.isfinite(loss)):
         bad = np.argwhere(~np.isfinite(np.atleast_1d(loss)))[0].tolist()
-        raise ValueError(f"The loss of {problem!r} at the start theta0 must be finite. "
-                         f"Got {np.atleast_1d(loss)[tuple(bad)]!r} (run {bad[0]}) instead.")
+        raise ValueError(f"The 'theta0' argument of run must be a start where the loss is finite: {problem!r} "
+                         f"gives {float(np.atleast_1d(loss)[tuple(bad)])!r} (run {bad[0]}).")
     guard = DivergenceGuard(divergence_limit(loss, divergence_threshold), np.full(loss.shape, -1))
     pstate = None
     if plateau is not None:
@@ -250,8 +307,28 @@ def _start(optimizer, problem, theta0, lr, divergence_threshold, plateau) -> tup
     return theta, state, loss, guard, pstate
 
 
-def _continue(past: Trajectory) -> tuple:
-    """``(theta, state, loss, guard, plateau_state)`` where ``past`` ended."""
+def _start_loss(problem, theta: np.ndarray) -> np.ndarray:
+    """``problem.loss(theta)`` as float64, one value per run (checked: custom problems get it wrong)."""
+    value = problem.loss(theta)
+    try:
+        loss = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        loss = None
+    if loss is None or loss.shape != theta.shape[:-1]:
+        raise ValueError(f"The 'problem' argument of run must have a loss(theta) that returns one real number per "
+                         f"run, shape {theta.shape[:-1]} for theta of shape {theta.shape}. Got {_short(value)} instead.")
+    return loss
+
+
+def _continue(past: Trajectory, optimizer) -> tuple:
+    """``(theta, state, loss, guard, plateau_state)`` where ``past`` ended (its state checked against ``optimizer``)."""
+    try:
+        check_state(optimizer, past.theta_last, past.state, "resume", "run")
+    except TypeError:
+        template = optimizer.init(past.theta_last)
+        raise TypeError(f"The 'resume' argument of run must be a trajectory of {optimizer.name} with these options "
+                        f"(a state like {optimizer.name}.init's, {state_layout(template)}). Got a trajectory of "
+                        f"{_short(past.optimizer)}, whose state is {_short(state_layout(past.state))}.") from None
     diverged_at = np.asarray(-1 if past.diverged_at is None else past.diverged_at)
     guard = DivergenceGuard(past.divergence_limit, diverged_at)
     return past.theta_last.copy(), past.state, np.asarray(past.loss[-1]), guard, past.plateau_state

@@ -15,7 +15,7 @@ import numpy as np
 from .._checks import check_integer, check_interval
 from .loop import Trajectory, run
 
-__all__ = ["sweep", "SweepResult", "lr_range_test", "RangeTestResult", "valley_index"]
+__all__ = ["sweep", "SweepResult", "lr_range_test", "RangeTestResult", "valley_index", "MAX_RUNS"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -45,7 +45,14 @@ class SweepResult:
 
     @property
     def best(self) -> dict:
-        """The setting with the lowest final loss among the runs that did not diverge."""
+        """The setting with the lowest final loss among the runs that did not diverge.
+
+        Raises ``ValueError`` when every run diverged: there is then no best setting, and a
+        diverged one must not pass for it (shrink the grid's learning rates).
+        """
+        if np.all(self.diverged):
+            raise ValueError(f"Every run of this sweep diverged ({self.diverged.size} of {self.diverged.size}), so "
+                             f"there is no best setting: try smaller values of {', '.join(map(repr, self.names))}.")
         loss = np.where(self.diverged, np.inf, self.final_loss)
         idx = np.unravel_index(int(np.argmin(loss)), loss.shape)
         return {n: float(a[i]) for n, a, i in zip(self.names, self.axes, idx)}
@@ -56,29 +63,59 @@ class SweepResult:
                 f"{int(self.diverged.sum())} diverged, {int((self.steps_to_tol >= 0).sum())} reached tol={self.tol:g})")
 
 
+#: The largest grid a sweep runs (one batched run per setting, all in memory at once).
+MAX_RUNS = 100_000
+
+
+def _axis(name: str, values: Any) -> np.ndarray:
+    """One grid axis as a 1-D float64 array of finite numbers (a single number is one value)."""
+    try:
+        a = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        a = None
+    if a is None or a.ndim > 1 or isinstance(values, (str, bytes)):
+        raise TypeError(f"The grid axis {name!r} of sweep must be a list or 1-D array of numbers. "
+                        f"Got {values!r} instead.")
+    a = a.ravel()
+    if a.size == 0:
+        raise ValueError(f"The grid axis {name!r} of sweep must not be empty.")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"The grid axis {name!r} of sweep must hold finite numbers. Got {a.tolist()!r} instead.")
+    return a
+
+
 def sweep(factory: Callable, problem, steps: int, grid: Mapping[str, Any], fixed: Mapping[str, Any] | None = None, *,
           tol: float = 1e-6, theta0: Any = None, divergence_threshold: float | None = 1e6,
           record_theta: bool = False, record_trace: bool = False) -> SweepResult:
     """Run the Cartesian grid of one or two hyperparameters as one batched run.
 
     ``factory(**fixed, **{name: flat_values})`` builds one optimizer with ``(B,)``
-    hyperparameters (B = grid size); the run is :func:`run` with ``record_theta`` and
-    ``record_trace`` off by default, so a 100 × 100 grid of Adam on Rosenbrock for 500 steps
-    takes a fraction of a second.
+    hyperparameters (B = grid size, at most :data:`MAX_RUNS`); the run is :func:`run` with
+    ``record_theta`` and ``record_trace`` off by default, so a 100 × 100 grid of Adam on
+    Rosenbrock for 500 steps takes a fraction of a second. Each grid axis is a list or 1-D
+    array of finite numbers; bad arguments raise ``TypeError``/``ValueError`` naming them
+    (the factory's own checks name its hyperparameter). :attr:`SweepResult.best` raises when
+    every run diverged.
 
     >>> from lrlessons import optimizers, problems
     >>> res = sweep(optimizers.sgd, problems.quadratic(), 100, grid={"lr": [0.5, 1.0, 1.9, 2.1]})
     >>> res.steps_to_tol.tolist(), res.diverged.tolist()
     ([-1, 65, 73, -1], [False, False, False, True])
     """
-    if not isinstance(grid, Mapping) or not 1 <= len(grid) <= 2:
-        raise ValueError(f"The 'grid' argument of sweep must be a dict of one or two hyperparameters. Got {grid!r} instead.")
+    if not callable(factory):
+        raise TypeError("The 'factory' argument of sweep must be an optimizer factory such as optimizers.adam "
+                        f"(called with the grid's values). Got {factory!r} instead.")
+    if not isinstance(grid, Mapping) or not 1 <= len(grid) <= 2 or not all(isinstance(n, str) for n in grid):
+        raise ValueError(f"The 'grid' argument of sweep must be a dict of one or two hyperparameters "
+                         f"(name -> values). Got {grid!r} instead.")
+    if fixed is not None and not isinstance(fixed, Mapping):
+        raise TypeError(f"The 'fixed' argument of sweep must be a dict of hyperparameters or None. Got {fixed!r} instead.")
     check_interval("sweep", "tol", tol, 0, None, "left")
     names = tuple(grid)
-    axes = tuple(np.asarray(grid[n], dtype=np.float64).ravel() for n in names)
-    for n, a in zip(names, axes):
-        if a.size == 0:
-            raise ValueError(f"The grid axis {n!r} of sweep must not be empty.")
+    axes = tuple(_axis(n, grid[n]) for n in names)
+    if int(np.prod([a.size for a in axes])) > MAX_RUNS:
+        raise ValueError(f"The 'grid' argument of sweep must hold at most {MAX_RUNS} settings (one batched run each). "
+                         f"Got {' × '.join(str(a.size) for a in axes)} instead.")
     mesh = np.meshgrid(*axes, indexing="ij")
     fixed = dict(fixed or {})
     clash = set(fixed) & set(names)

@@ -18,7 +18,9 @@ import functools
 import html
 import inspect
 import io
-import traceback
+import linecache
+import os
+import sysconfig
 from typing import Any, Callable
 
 import ipywidgets as W
@@ -29,7 +31,7 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine as _Placeholder
 
 from .. import viz
 
-__all__ = ["App", "png_bytes", "fmt_vec", "parse_vec", "hp_control", "factory_controls", "resolve_problem",
+__all__ = ["App", "friendly", "written_by_lrlessons", "UNEXPECTED", "png_bytes", "fmt_vec", "parse_vec", "hp_control", "factory_controls", "resolve_problem",
            "surface_names", "optimizer_factories", "DEFAULT_LR", "accepted", "drawable", "contour_and_loss_axes",
            "contour_background", "short_name", "html_table"]
 
@@ -128,7 +130,11 @@ _NO_CONTROL = {"maximize", "foreach", "differentiable", "fused", "capturable", "
 
 
 def hp_control(name: str, default: Any) -> Any:
-    """A slider/checkbox for a hyperparameter, or ``None`` when it has no slider (tuples, strings)."""
+    """A slider/checkbox for a hyperparameter, or ``None`` when it has no slider (tuples, strings).
+
+    The slider's usual range widens to hold ``default`` (never clipped); a value a log slider
+    cannot show (``eps=0``) gets no slider and stays as given.
+    """
     if name in _NO_CONTROL:
         return None
     style = {"description_width": "110px"}
@@ -139,12 +145,14 @@ def hp_control(name: str, default: Any) -> Any:
         return None
     kind, lo, hi, step = _HP_RANGES[name]
     v = float(default)
+    if not np.isfinite(v) or (kind == "log" and v <= 0):
+        return None                                        # kept fixed at its value (e.g. eps=0)
+    lo, hi = min(lo, v), max(hi, v)                        # a value outside the usual range widens it
     if kind == "log":
-        v = min(max(v, lo), hi)
         return W.FloatLogSlider(value=v, base=10, min=np.log10(lo), max=np.log10(hi), step=0.05,
                                 description=name, readout_format=".2e", continuous_update=False,
                                 style=style, layout=layout)
-    return W.FloatSlider(value=min(max(v, lo), hi), min=lo, max=hi, step=step, description=name,
+    return W.FloatSlider(value=v, min=lo, max=hi, step=step, description=name,
                          readout_format=".4g", continuous_update=False, style=style, layout=layout)
 
 
@@ -182,6 +190,55 @@ def accepted(traj: Any) -> tuple[np.ndarray, np.ndarray]:
     """
     n = traj.steps if traj.diverged_at is None else traj.diverged_at - 1
     return traj.theta[: n + 1], traj.loss[: n + 1]
+
+
+# ------------------------------------------------------------------------------------------
+# Errors shown to students
+# ------------------------------------------------------------------------------------------
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+#: What a widget shows for an error that lrlessons did not word itself (a bug to report).
+UNEXPECTED = ("these settings could not be computed (an unexpected error inside lrlessons; "
+              "app.last_error holds it, please report it)")
+
+
+def _installed(path: str) -> bool:
+    """True for a file of Python itself or of an installed package (numpy, ipywidgets...)."""
+    roots = {os.path.abspath(p) for k, p in sysconfig.get_paths().items()
+             if k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return any(path.startswith(r + os.sep) for r in roots)
+
+
+def written_by_lrlessons(exc: BaseException) -> bool:
+    """True when ``exc`` is a ``ValueError``/``TypeError`` raised by a ``raise`` statement of
+    lrlessons itself (or of the student's own code, e.g. a factory passed to a widget): a
+    message written for people (``The 'lr' parameter of adam must be ...``), as opposed to
+    one Python or numpy produced (``'NoneType' object is not subscriptable``, ``could not
+    convert string to float``), whose innermost frame is a built-in operation or a library's."""
+    if not isinstance(exc, (ValueError, TypeError)) or exc.__traceback__ is None:
+        return False
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    filename = tb.tb_frame.f_code.co_filename
+    path = os.path.abspath(filename)
+    if not path.startswith(_PACKAGE + os.sep) and _installed(path):
+        return False
+    return linecache.getline(filename, tb.tb_lineno).lstrip().startswith("raise ")
+
+
+def friendly(exc: BaseException) -> str:
+    """The words a widget shows for ``exc``: the library's own message, or :data:`UNEXPECTED`.
+
+    Never a raw Python message or a traceback; the exception itself stays in
+    ``app.last_error`` (or ``race.lane_errors``) for a bug report.
+    """
+    if written_by_lrlessons(exc):
+        try:
+            return str(exc)
+        except Exception:  # noqa: BLE001 - a message that cannot be printed
+            return UNEXPECTED
+    return UNEXPECTED
 
 
 # ------------------------------------------------------------------------------------------
@@ -269,11 +326,11 @@ class App:
 
     # -- errors -------------------------------------------------------------------------
     def show_error(self, exc: BaseException) -> None:
+        """Show why a control's new value could not be drawn: :func:`friendly` words, never a traceback."""
         self.last_error = exc
-        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
         self.message.value = (
             '<div style="color:#a00;background:#fff3f3;border-left:4px solid #D55E00;padding:4px 8px">'
-            f"<b>Could not update:</b> {html.escape(tb)}</div>"
+            f"<b>Could not update:</b> {html.escape(friendly(exc))}</div>"
         )
 
     def clear_error(self) -> None:

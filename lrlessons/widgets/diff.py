@@ -9,8 +9,8 @@ import ipywidgets as W
 import numpy as np
 
 from .. import frameworks, training, viz
-from .base import (App, DEFAULT_LR, accepted, contour_and_loss_axes, drawable, fmt_vec, hp_control, resolve_problem,
-                   surface_names)
+from .base import (App, DEFAULT_LR, accepted, contour_and_loss_axes, drawable, fmt_vec, friendly, hp_control,
+                   resolve_problem, surface_names)
 
 __all__ = ["FrameworkDiff", "FRAMEWORK_OPTIMIZERS", "build"]
 
@@ -115,7 +115,7 @@ class FrameworkDiff(App):
         for label, opt in self.optimizers.items():
             if isinstance(opt, Exception):
                 cols.append(f'<td style="vertical-align:top;padding:4px 8px"><b>{label}</b><br>'
-                            f'<span style="color:#a00">{html.escape(str(opt))}</span></td>')
+                            f'<span style="color:#a00">{html.escape(friendly(opt))}</span></td>')
                 continue
             lines = []
             for field, latex in opt.equations:

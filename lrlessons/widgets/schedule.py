@@ -119,6 +119,26 @@ def _arg_control(name: str, default: Any):
     return None
 
 
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x)
+
+
+def _literal(name: str, text: str, default: Any) -> Any:
+    """A text box's value: a literal of the kind its default is (a flat list of finite numbers, or
+    a dict number -> number), or a ``ValueError`` naming the control."""
+    kind = "a dict of numbers such as {1000: 0.1}" if isinstance(default, dict) else "a list of numbers such as [1000, 3000]"
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        value = None
+    ok = (isinstance(value, dict) and all(_is_number(a) and _is_number(b) for a, b in value.items())
+          if isinstance(default, dict) else
+          isinstance(value, (list, tuple)) and all(_is_number(x) for x in value))
+    if not ok:
+        raise ValueError(f"The {name!r} control must be {kind}. Got {text!r} instead.")
+    return value
+
+
 def _arguments(factory: Callable) -> list[tuple[str, Any]]:
     """(name, starting value) of every argument we show or fill, in signature order."""
     out = []
@@ -188,12 +208,14 @@ class ScheduleExplorer(App):
         label = self.menu.value
         self.controls = {}
         self.fixed: dict[str, Any] = {}
+        self.defaults: dict[str, Any] = {}
         if label == CONFIG_ENTRY:
             self.config_box.layout.display = None
             self.args_box.children = []
         else:
             self.config_box.layout.display = "none"
             for name, value in _arguments(self.entries[label]):
+                self.defaults[name] = value
                 c = None if value is inspect.Parameter.empty else _arg_control(name, value)
                 if c is None:
                     if value is not inspect.Parameter.empty:
@@ -214,10 +236,7 @@ class ScheduleExplorer(App):
         for k, c in self.controls.items():
             v = c.value
             if isinstance(c, W.Text):
-                try:
-                    v = ast.literal_eval(v)
-                except (ValueError, SyntaxError) as exc:
-                    raise ValueError(f"The {k!r} argument must be a Python literal such as [1000, 3000]. Got {v!r} instead.") from exc
+                v = _literal(k, v, self.defaults.get(k))
             kw[k] = v
         return kw
 

@@ -22,6 +22,8 @@ Each picks a core variant, which ``opt.source`` prints: ``Adam`` runs
 ``keras.ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96)``, read at ``iterations``
 before the update. Gradient clipping, EMA, loss scaling and gradient accumulation are not
 reproduced: setting them raises; ``name`` and the EMA settings used only with ``use_ema`` are ignored.
+Keras does not validate ``epsilon``: ``epsilon=0`` is accepted here too (the core factories ask
+ε > 0), a negative ε, which has no meaning in any of these updates, raises.
 
 >>> SGD(learning_rate=0.1, momentum=0.9).hyperparameters["lr_in_buffer"]
 True
@@ -33,9 +35,12 @@ from typing import Any
 
 import numpy as np
 
-from ..._checks import suggest_keywords
+from ..._checks import is_number, suggest_keywords
 from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, rmsprop, sgd
-from ...optimizers.base import Optimizer, framework_optimizer
+from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
+
+#: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
+_EPS0 = ("eps",)
 
 __all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax", "Adadelta"]
 
@@ -50,10 +55,11 @@ def _common(owner: str, weight_decay, clipnorm, clipvalue, global_clipnorm, use_
         if value is not None:
             raise ValueError(f"The {name!r} parameter of {owner} must be None: lrlessons does not reproduce "
                              f"gradient clipping or loss scaling. Got {value!r} instead.")
-    if use_ema:
+    if framework_flag(owner, "use_ema", use_ema):
         raise ValueError(f"The 'use_ema' parameter of {owner} must be False: lrlessons does not reproduce "
                          f"the moving average of weights. Got {use_ema!r} instead.")
-    if gradient_accumulation_steps not in (None, 1):
+    if gradient_accumulation_steps is not None and not (is_number(gradient_accumulation_steps)
+                                                        and gradient_accumulation_steps == 1):
         raise ValueError(f"The 'gradient_accumulation_steps' parameter of {owner} must be None: lrlessons "
                          f"does not reproduce gradient accumulation. Got {gradient_accumulation_steps!r} instead.")
     return 0.0 if weight_decay is None else weight_decay
@@ -67,6 +73,8 @@ def SGD(learning_rate: Any = 0.01, momentum: Any = 0.0, nesterov: bool = False, 
     r"""``keras.optimizers.SGD``: :math:`v \leftarrow \mu v - \mathrm{lr}\, g`, :math:`\theta \leftarrow \theta + v` (lr inside the velocity)."""
     wd = _common("keras.SGD", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
+    framework_number("keras.SGD", "momentum", momentum)
+    framework_flag("keras.SGD", "nesterov", nesterov)
     if not np.any(np.asarray(momentum) != 0):
         return framework_optimizer("keras.SGD", sgd, _NAMES, lr=learning_rate, weight_decay=wd,
                                    decoupled_weight_decay=True)
@@ -84,7 +92,7 @@ def Adagrad(learning_rate: Any = 0.001, initial_accumulator_value: Any = 0.1, ep
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Adagrad", adagrad, _NAMES, lr=learning_rate,
                                initial_accumulator_value=initial_accumulator_value, eps=epsilon, eps_in_sqrt=True,
-                               weight_decay=wd, decoupled_weight_decay=True)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -101,7 +109,7 @@ def RMSprop(learning_rate: Any = 0.001, rho: Any = 0.9, momentum: Any = 0.0, eps
                  gradient_accumulation_steps)
     return framework_optimizer("keras.RMSprop", rmsprop, _NAMES, lr=learning_rate, decay=rho, momentum=momentum,
                                eps=epsilon, centered=centered, eps_in_sqrt=True, lr_in_buffer=True,
-                               initial_mean_square=0.0, weight_decay=wd, decoupled_weight_decay=True)
+                               initial_mean_square=0.0, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -115,7 +123,7 @@ def Adam(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, eps
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Adam", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
                                eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
-                               weight_decay=wd, decoupled_weight_decay=True)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -132,7 +140,7 @@ def AdamW(learning_rate: Any = 0.001, weight_decay: Any = 0.004, beta_1: Any = 0
                  gradient_accumulation_steps)
     return framework_optimizer("keras.AdamW", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
                                eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
-                               weight_decay=wd, decoupled_weight_decay=True)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -145,7 +153,7 @@ def Nadam(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, ep
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Nadam", nadam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
                                eps=epsilon, momentum_decay=1.0, momentum_schedule="dozat",
-                               weight_decay=wd, decoupled_weight_decay=True)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -157,7 +165,7 @@ def Adamax(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, e
     wd = _common("keras.Adamax", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Adamax", adamax, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
-                               eps=epsilon, eps_in_max=False, weight_decay=wd, decoupled_weight_decay=True)
+                               eps=epsilon, eps_in_max=False, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -169,4 +177,4 @@ def Adadelta(learning_rate: Any = 0.001, rho: Any = 0.95, epsilon: Any = 1e-7, w
     wd = _common("keras.Adadelta", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Adadelta", adadelta, _NAMES, lr=learning_rate, rho=rho, eps=epsilon,
-                               weight_decay=wd, decoupled_weight_decay=True)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)

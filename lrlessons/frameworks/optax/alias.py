@@ -23,6 +23,9 @@ Each picks a core variant, which ``opt.source`` prints: ``amsgrad`` runs
 
 ``learning_rate`` may be a number, a ``(B,)`` array or a schedule (``optax.exponential_decay(...)``),
 evaluated at the update count. Masks, weight-decay schedules and dtype options are refused.
+optax does not validate ``eps``; ``eps=0.0`` is accepted (the core factories ask ε > 0), as in
+optax's documented ``adam(learning_rate, eps=0.0, eps_root=1e-8)`` for differentiating through
+Adam; a negative ε raises.
 
 >>> rmsprop(0.01).hyperparameters["eps_in_sqrt"]
 True
@@ -37,7 +40,10 @@ import numpy as np
 from ..._checks import suggest_keywords
 from ...optimizers import adadelta as _adadelta, adagrad as _adagrad, adam as _adam, adamax as _adamax
 from ...optimizers import momentum as _momentum, nadam as _nadam, radam as _radam, rmsprop as _rmsprop, sgd as _sgd
-from ...optimizers.base import Optimizer, framework_optimizer
+from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
+
+#: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
+_EPS0 = ("eps",)
 
 __all__ = ["sgd", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "radam", "adamax", "adadelta"]
 
@@ -63,6 +69,8 @@ def _number(owner: str, name: str, value: Any) -> None:
 def sgd(learning_rate: Any, momentum: Any = None, nesterov: bool = False, accumulator_dtype: Any = None) -> Optimizer:
     r"""``optax.sgd``: :math:`m_t = g_t + \mu m_{t-1}`, :math:`u = -\mathrm{lr}\, m_t` (Nesterov :math:`-\mathrm{lr}(g_t + \mu m_t)`)."""
     _refuse("optax.sgd", accumulator_dtype=accumulator_dtype)
+    framework_number("optax.sgd", "momentum", momentum)
+    framework_flag("optax.sgd", "nesterov", nesterov)
     if momentum is None or not np.any(np.asarray(momentum) != 0):
         return framework_optimizer("optax.sgd", _sgd, _NAMES, lr=learning_rate)
     return framework_optimizer("optax.sgd", _momentum, _NAMES, lr=learning_rate, momentum=momentum,
@@ -73,7 +81,7 @@ def sgd(learning_rate: Any, momentum: Any = None, nesterov: bool = False, accumu
 def adagrad(learning_rate: Any, initial_accumulator_value: Any = 0.1, eps: Any = 1e-7) -> Optimizer:
     r"""``optax.adagrad``: :math:`S_0 = 0.1`, :math:`u = -\mathrm{lr}\, g/\sqrt{S + \epsilon}`."""
     return framework_optimizer("optax.adagrad", _adagrad, _NAMES, lr=learning_rate,
-                               initial_accumulator_value=initial_accumulator_value, eps=eps, eps_in_sqrt=True)
+                               initial_accumulator_value=initial_accumulator_value, eps=eps, eps_in_sqrt=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -84,11 +92,12 @@ def rmsprop(learning_rate: Any, decay: Any = 0.9, eps: Any = 1e-8, initial_scale
 
     First step with :math:`g = 0.01`: :math:`3.16\cdot\mathrm{lr}`.
     """
+    framework_flag("optax.rmsprop", "nesterov", nesterov)
     mom = 0.0 if momentum is None else momentum
     return framework_optimizer("optax.rmsprop", _rmsprop, _NAMES, lr=learning_rate, decay=decay, eps=eps,
                                initial_mean_square=initial_scale, eps_in_sqrt=eps_in_sqrt, centered=centered,
                                momentum=mom, nesterov=nesterov and momentum is not None,
-                               bias_correction=bias_correction, lr_in_buffer=True)
+                               bias_correction=bias_correction, lr_in_buffer=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -96,11 +105,12 @@ def adam(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, ep
          mu_dtype: Any = None, *, nesterov: bool = False) -> Optimizer:
     r"""``optax.adam``: :math:`u = -\mathrm{lr}\, \hat m_t/(\sqrt{\hat v_t + \epsilon_{root}} + \epsilon)`; ``nesterov=True`` is ``nadam``."""
     _refuse("optax.adam", mu_dtype=mu_dtype)
+    framework_flag("optax.adam", "nesterov", nesterov)
     if nesterov:
         return framework_optimizer("optax.adam", _nadam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
-                                   eps_root=eps_root, momentum_schedule="none")
+                                   eps_root=eps_root, momentum_schedule="none", zero_ok=_EPS0)
     return framework_optimizer("optax.adam", _adam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
-                               eps_root=eps_root)
+                               eps_root=eps_root, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -109,12 +119,13 @@ def adamw(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, e
     r"""``optax.adamw``: :math:`u = -\mathrm{lr}\,(\hat m_t/(\sqrt{\hat v_t + \epsilon_{root}} + \epsilon) + \lambda\theta)`."""
     _refuse("optax.adamw", mu_dtype=mu_dtype, mask=mask)
     _number("optax.adamw", "weight_decay", weight_decay)
+    framework_flag("optax.adamw", "nesterov", nesterov)
     if nesterov:
         return framework_optimizer("optax.adamw", _nadam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
                                    eps_root=eps_root, momentum_schedule="none", weight_decay=weight_decay,
-                                   decoupled_weight_decay=True)
+                                   decoupled_weight_decay=True, zero_ok=_EPS0)
     return framework_optimizer("optax.adamw", _adam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
-                               eps_root=eps_root, weight_decay=weight_decay, decoupled_weight_decay=True)
+                               eps_root=eps_root, weight_decay=weight_decay, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -127,7 +138,7 @@ def amsgrad(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8,
             raise ValueError(f"The {name!r} parameter of optax.amsgrad must be True: lrlessons reproduces the "
                              f"bias-corrected AMSGrad only. Got {flag!r} instead.")
     return framework_optimizer("optax.amsgrad", _adam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
-                               eps_root=eps_root, amsgrad=True, amsgrad_on="corrected")
+                               eps_root=eps_root, amsgrad=True, amsgrad_on="corrected", zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -136,25 +147,26 @@ def nadam(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, e
     r"""``optax.nadam`` (= ``adam(nesterov=True)``): :math:`\hat m_t = \beta_1 m_t/(1-\beta_1^{t+1}) + (1-\beta_1) g_t/(1-\beta_1^t)`."""
     _refuse("optax.nadam", mu_dtype=mu_dtype)
     return framework_optimizer("optax.nadam", _nadam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
-                               eps_root=eps_root, momentum_schedule="none")
+                               eps_root=eps_root, momentum_schedule="none", zero_ok=_EPS0)
 
 
 @suggest_keywords
 def radam(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_root: Any = 0.0,
           threshold: Any = 5.0, *, nesterov: bool = False) -> Optimizer:
     r"""``optax.radam``: rectified when :math:`\rho_t \ge` ``threshold``; ε on :math:`\sqrt{\hat v_t + \epsilon_{root}}`."""
+    framework_flag("optax.radam", "nesterov", nesterov)
     if nesterov:
         raise ValueError("The 'nesterov' parameter of optax.radam must be False: lrlessons does not reproduce "
                          "Nesterov RAdam. Got True instead.")
     return framework_optimizer("optax.radam", _radam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
-                               eps_root=eps_root, rectify_threshold=threshold, epsilon_hat=False)
+                               eps_root=eps_root, rectify_threshold=threshold, epsilon_hat=False, zero_ok=_EPS0)
 
 
 @suggest_keywords
 def adamax(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8) -> Optimizer:
     r"""``optax.adamax``: :math:`u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon)`, :math:`u = -\mathrm{lr}\, \hat m_t/u_t`."""
     return framework_optimizer("optax.adamax", _adamax, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
-                               eps_in_max=True)
+                               eps_in_max=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -174,4 +186,4 @@ def adadelta(learning_rate: Any = None, rho: Any = 0.9, eps: Any = 1e-6, weight_
                          "None, optax skips scale_by_learning_rate and its sign flip, so the update ascends "
                          "the loss. Pass learning_rate=1.0 for the paper's Adadelta. Got None instead.")
     return framework_optimizer("optax.adadelta", _adadelta, _NAMES, lr=learning_rate, rho=rho, eps=eps,
-                               weight_decay=weight_decay)
+                               weight_decay=weight_decay, zero_ok=_EPS0)

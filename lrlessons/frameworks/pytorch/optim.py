@@ -15,7 +15,9 @@ momentum the heavy ball (``momentum.update``; with ``dampening``, ``momentum.upd
 ``lr`` may be a number, a ``(B,)`` array or a schedule (e.g. ``pytorch.StepLR(0.1, step_size=30)``),
 evaluated at the number of updates already applied, as a scheduler stepped once per update.
 ``foreach``, ``fused``, ``capturable`` and ``differentiable`` select kernels computing the same
-numbers and are accepted and ignored; ``maximize=True`` is refused.
+numbers and are accepted and ignored; ``maximize=True`` is refused. ``eps=0`` is accepted, as
+``torch.optim`` checks only ``0 <= eps`` (the core factories ask ε > 0); then a coordinate whose
+second moment is 0 divides 0 by 0, in PyTorch as here, and ``run`` reports that update as a divergence.
 
 >>> opt = SGD(lr=0.1, momentum=0.9)
 >>> opt.name, opt.hyperparameters["momentum"]
@@ -30,7 +32,10 @@ import numpy as np
 
 from ..._checks import suggest_keywords
 from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
-from ...optimizers.base import Optimizer, framework_optimizer
+from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
+
+#: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
+_EPS0 = ("eps",)
 
 __all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta"]
 
@@ -38,7 +43,7 @@ _BETAS = {"beta1": "betas[0]", "beta2": "betas[1]"}
 
 
 def _no_maximize(owner: str, maximize: bool) -> None:
-    if maximize:
+    if framework_flag(owner, "maximize", maximize):
         raise ValueError(f"The 'maximize' parameter of {owner} must be False: lrlessons optimizers "
                          f"minimize (negate the gradient instead). Got {maximize!r} instead.")
 
@@ -63,6 +68,9 @@ def SGD(lr: Any = 1e-3, momentum: Any = 0, dampening: Any = 0, weight_decay: Any
     :func:`~lrlessons.optimizers.momentum` (``lr_in_buffer=False``, ``dampen_first=False``).
     """
     _no_maximize("pytorch.SGD", maximize)
+    framework_flag("pytorch.SGD", "nesterov", nesterov)
+    framework_number("pytorch.SGD", "momentum", momentum)
+    framework_number("pytorch.SGD", "dampening", dampening)
     if not nesterov and not np.any(np.asarray(momentum) != 0):  # no buffer at all (dampening unused)
         return framework_optimizer("pytorch.SGD", sgd, lr=lr, weight_decay=weight_decay)
     if np.any(np.asarray(dampening) != 0) and not np.all(np.asarray(momentum) != 0):
@@ -83,7 +91,7 @@ def Adagrad(lr: Any = 1e-2, lr_decay: Any = 0, weight_decay: Any = 0, initial_ac
     """
     _no_maximize("pytorch.Adagrad", maximize)
     return framework_optimizer("pytorch.Adagrad", adagrad, lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                               initial_accumulator_value=initial_accumulator_value, eps=eps, eps_in_sqrt=False)
+                               initial_accumulator_value=initial_accumulator_value, eps=eps, eps_in_sqrt=False, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -97,7 +105,7 @@ def RMSprop(lr: Any = 1e-2, alpha: Any = 0.99, eps: Any = 1e-8, weight_decay: An
     _no_maximize("pytorch.RMSprop", maximize)
     return framework_optimizer("pytorch.RMSprop", rmsprop, {"decay": "alpha"}, lr=lr, decay=alpha, eps=eps,
                                weight_decay=weight_decay, momentum=momentum, centered=centered,
-                               eps_in_sqrt=False, lr_in_buffer=False, initial_mean_square=0.0)
+                               eps_in_sqrt=False, lr_in_buffer=False, initial_mean_square=0.0, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -112,7 +120,7 @@ def Adam(lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_deca
     b1, b2 = _betas("pytorch.Adam", betas)
     return framework_optimizer("pytorch.Adam", adam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
                                weight_decay=weight_decay, amsgrad=amsgrad,
-                               decoupled_weight_decay=decoupled_weight_decay, amsgrad_on="raw")
+                               decoupled_weight_decay=decoupled_weight_decay, amsgrad_on="raw", zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -123,7 +131,7 @@ def AdamW(lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_dec
     _no_maximize("pytorch.AdamW", maximize)
     b1, b2 = _betas("pytorch.AdamW", betas)
     return framework_optimizer("pytorch.AdamW", adam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
-                               weight_decay=weight_decay, amsgrad=amsgrad, decoupled_weight_decay=True)
+                               weight_decay=weight_decay, amsgrad=amsgrad, decoupled_weight_decay=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -135,7 +143,7 @@ def NAdam(lr: Any = 2e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_dec
     b1, b2 = _betas("pytorch.NAdam", betas)
     return framework_optimizer("pytorch.NAdam", nadam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
                                weight_decay=weight_decay, momentum_decay=momentum_decay,
-                               decoupled_weight_decay=decoupled_weight_decay, momentum_schedule="dozat")
+                               decoupled_weight_decay=decoupled_weight_decay, momentum_schedule="dozat", zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -147,7 +155,7 @@ def RAdam(lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_dec
     b1, b2 = _betas("pytorch.RAdam", betas)
     return framework_optimizer("pytorch.RAdam", radam, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
                                weight_decay=weight_decay, decoupled_weight_decay=decoupled_weight_decay,
-                               rectify_threshold=5.0, epsilon_hat=True)
+                               rectify_threshold=5.0, epsilon_hat=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -157,7 +165,7 @@ def Adamax(lr: Any = 2e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_de
     _no_maximize("pytorch.Adamax", maximize)
     b1, b2 = _betas("pytorch.Adamax", betas)
     return framework_optimizer("pytorch.Adamax", adamax, _BETAS, lr=lr, beta1=b1, beta2=b2, eps=eps,
-                               weight_decay=weight_decay, eps_in_max=True)
+                               weight_decay=weight_decay, eps_in_max=True, zero_ok=_EPS0)
 
 
 @suggest_keywords
@@ -165,4 +173,4 @@ def Adadelta(lr: Any = 1.0, rho: Any = 0.9, eps: Any = 1e-6, weight_decay: Any =
              capturable: bool = False, maximize: bool = False, differentiable: bool = False) -> Optimizer:
     r"""``torch.optim.Adadelta``: lr 1.0, ρ 0.9, ε 1e-6 inside both roots; ``weight_decay`` is L2."""
     _no_maximize("pytorch.Adadelta", maximize)
-    return framework_optimizer("pytorch.Adadelta", adadelta, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
+    return framework_optimizer("pytorch.Adadelta", adadelta, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, zero_ok=_EPS0)
