@@ -35,3 +35,13 @@ def pytest_collection_modifyitems(items):
     notebooks = {item.parent for item in items if type(item).__name__ == "IPyNbCell"}
     for notebook in notebooks:
         notebook.setup = _without_mplbackend(notebook.setup)
+
+
+# Generated-input (hypothesis) tests run the same examples on every machine and every run: a CI
+# run never fails on an input that no earlier run tried. Explore further locally with
+# `pytest --hypothesis-seed=random` (or HYPOTHESIS_PROFILE=explore).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("lrlessons", derandomize=True, database=None)
+_hypothesis_settings.register_profile("explore", derandomize=False, database=None)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "lrlessons"))

@@ -270,7 +270,9 @@ def OneCycleLR(
     """
     if total_steps is None:
         if epochs is None or steps_per_epoch is None:
-            raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch) in OneCycleLR.")
+            raise ValueError("The 'total_steps' parameter of OneCycleLR must be a positive integer, or 'epochs' and "
+                             "'steps_per_epoch' must both be given (PyTorch: 'You must define either total_steps OR "
+                             "(epochs AND steps_per_epoch)'). Got total_steps=None instead.")
         check_integer("OneCycleLR", "epochs", epochs, 1, None)
         check_integer("OneCycleLR", "steps_per_epoch", steps_per_epoch, 1, None)
         total_steps = int(epochs) * int(steps_per_epoch)
