@@ -244,6 +244,8 @@ def quadratic(condition_number: float = 10.0, angle: float = 0.0, L: float = 1.0
               x0: Any = None) -> Quadratic:
     r"""A convex quadratic :math:`f(\theta) = \tfrac12 \theta^T A \theta` with condition number κ.
 
+    Every argument is checked (finite numbers; ``ValueError``/``TypeError`` naming it).
+
     Parameters
     ----------
     condition_number : float in [1, inf)
@@ -256,8 +258,6 @@ def quadratic(condition_number: float = 10.0, angle: float = 0.0, L: float = 1.0
         Number of parameters (the Hessian is stored dense: :data:`MAX_DIM`).
     x0 : (dim,) array of finite numbers, optional
         Start; default ``(-4, 3)`` in 2-D, all ones otherwise.
-
-    Every argument is checked (finite numbers; ``ValueError``/``TypeError`` naming it).
 
     Examples
     --------

@@ -111,7 +111,7 @@ def run_with_time_limit(fn: Callable, *args, timeout: float | None = DEFAULT_TIM
     ``fn`` runs in a daemon thread; the caller waits at most ``timeout`` seconds (a thread
     with a timeout, no subprocess), so nothing ``fn`` does (sleep, loop, catch every
     exception) can hang a lesson or the grader. When time is up the call is abandoned and
-    stopped where CPython allows (:func:`_interrupt`): a Python loop stops within a fraction
+    stopped where CPython allows (``_interrupt``): a Python loop stops within a fraction
     of a second; a long C call (``time.sleep``) finishes in the background first.
     ``timeout=None`` calls ``fn`` directly, in this thread.
     """

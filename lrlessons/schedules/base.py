@@ -126,7 +126,7 @@ def speaks_as(owner: str, rename: dict[str, str] | None = None, scalar: tuple[st
 
 
 def check_interval(owner: str, name: str, value: Any, low, high, closed: str = "both") -> None:
-    """:func:`lrlessons._checks.check_interval`, which refuses ±inf and NaN (an unbounded end is open).
+    """``lrlessons._checks.check_interval``, which refuses ±inf and NaN (an unbounded end is open).
 
     >>> check_interval("linear", "learning_rate", float("inf"), 0, None, "left")
     Traceback (most recent call last):
