@@ -634,10 +634,17 @@ def _explain(ex: Exercise, runs: list[_Run]) -> tuple[str, str | None, str]:
             lines.append(_numbers(ex, wrong[0]))
 
     # 4. Inputs modified in place, and float32 turned into float64.
+    notes, note_key = _input_notes(ex, runs)
+    return "\n".join(lines + notes), key or note_key, eq
+
+
+def _input_notes(ex: Exercise, runs: list[_Run]) -> tuple[list[str], str | None]:
+    """Lines about inputs modified in place and float32 turned into float64, and their key."""
+    lines, key = [], None
     order = list(dict.fromkeys(a for r in runs for a in _inputs(ex, r.case)))
     mutated = sorted({a for r in runs for a in r.mutated}, key=order.index)
     if mutated:
-        key = key or "mutates_inputs"
+        key = "mutates_inputs"
         lines.append(f"It modifies its input {', '.join(mutated)} in place (e.g. `{mutated[0]} -= ...` or "
                      f"`{mutated[0]} *= ...`). The caller's arrays must stay unchanged: write "
                      f"`{mutated[0]} = {mutated[0]} - ...` to make a new array.")
@@ -645,7 +652,7 @@ def _explain(ex: Exercise, runs: list[_Run]) -> tuple[str, str | None, str]:
     if dtype:
         key = key or "dtype"
         lines.append(f"In the float32 case {dtype}.")
-    return "\n".join(lines), key, eq
+    return lines, key
 
 
 def check(ex: Exercise, fn: Callable, timeout: float | None = DEFAULT_TIMEOUT) -> CheckResult:

@@ -144,78 +144,96 @@ def parse_text_format(text: str) -> dict[str, Any]:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_text_format reads a str. Got {type(text).__name__} instead.")
-    tokens = _tokenize(text)
-    pos = 0
+    return _Parser(_tokenize(text)).message(None, 0)
 
-    def err(msg: str) -> ValueError:
+
+class _Parser:
+    """A recursive-descent reader of the tokens: one method per rule of the text format."""
+
+    def __init__(self, tokens: list[tuple[str, str, int]]):
+        self.tokens, self.pos = tokens, 0
+
+    def err(self, msg: str) -> ValueError:
+        tokens, pos = self.tokens, self.pos
         line = tokens[pos][2] if pos < len(tokens) else (tokens[-1][2] if tokens else 1)
         return ValueError(f"Cannot parse the text-format config at line {line}: {msg}.")
 
-    def value():
-        nonlocal pos
-        kind, tok, line = tokens[pos]
-        if kind in ("string", "number", "name"):
-            pos += 1
-            return _scalar(kind, tok, line)
-        raise err(f"expected a value, got {tok!r}")
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
-    def opening(depth: int) -> None:
+    def opening(self, depth: int) -> None:
         if depth >= MAX_DEPTH:
-            raise err(f"nesting deeper than {MAX_DEPTH} levels")
+            raise self.err(f"nesting deeper than {MAX_DEPTH} levels")
 
-    def message(close: str | None, depth: int) -> dict[str, Any]:
-        nonlocal pos
+    def value(self) -> Any:
+        """A scalar: ``12``, ``0.5``, ``"text"``, ``true`` or an enum name."""
+        kind, tok, line = self.tokens[self.pos]
+        if kind in ("string", "number", "name"):
+            self.pos += 1
+            return _scalar(kind, tok, line)
+        raise self.err(f"expected a value, got {tok!r}")
+
+    def block(self, opener: str, depth: int) -> dict[str, Any]:
+        """``{ ... }`` or ``< ... >``, the opener already read."""
+        self.opening(depth)
+        return self.message("}" if opener == "{" else ">", depth)
+
+    def values(self, name: str, depth: int) -> list:
+        """``[a, b, ...]`` or ``[{...}, {...}]``, the ``[`` already read."""
+        self.opening(depth + 1)
+        vals = []
+        while True:
+            tok = self.peek()
+            if tok is None:
+                raise self.err(f"missing ']' closing the list of {name!r}")
+            kind, t, _ = tok
+            if kind == "punct" and t in "],":
+                self.pos += 1
+                if t == "]":
+                    return vals
+            elif kind == "punct" and t in "{<":
+                self.pos += 1
+                vals.append(self.block(t, depth + 2))
+            else:
+                vals.append(self.value())
+
+    def field(self, name: str, depth: int) -> list:
+        """What follows a field name: ``: value``, ``{...}``, ``: {...}`` or ``[...]``."""
+        tok = self.peek()
+        if tok is not None and tok[0] == "punct" and tok[1] == ":":
+            self.pos += 1
+            tok = self.peek()
+        if tok is None:
+            raise self.err(f"missing a value for {name!r}")
+        kind, t, _ = tok
+        if kind == "punct" and t in "{<":
+            self.pos += 1
+            return [self.block(t, depth + 1)]
+        if kind == "punct" and t == "[":
+            self.pos += 1
+            return self.values(name, depth)
+        return [self.value()]
+
+    def message(self, close: str | None, depth: int) -> "TextBlock":
+        """Fields up to ``close`` (or the end of the text): a repeated field becomes a list."""
         out: dict[str, list] = {}
         lines: dict[str, list[int]] = {}
         while True:
-            if pos >= len(tokens):
+            tok = self.peek()
+            if tok is None:
                 if close is None:
                     break
-                raise err(f"missing {close!r}")
-            kind, tok, line = tokens[pos]
-            if close is not None and tok == close and kind == "punct":
-                pos += 1
+                raise self.err(f"missing {close!r}")
+            kind, name, line = tok
+            if close is not None and kind == "punct" and name == close:
+                self.pos += 1
                 break
-            if kind == "punct" and tok in ",;":
-                pos += 1
+            if kind == "punct" and name in ",;":
+                self.pos += 1
                 continue
             if kind != "name":
-                raise err(f"expected a field name, got {tok!r}")
-            name = tok
-            pos += 1
-            if pos < len(tokens) and tokens[pos][1] == ":" and tokens[pos][0] == "punct":
-                pos += 1
-            if pos >= len(tokens):
-                raise err(f"missing a value for {name!r}")
-            kind, tok, _ = tokens[pos]
-            if kind == "punct" and tok in "{<":
-                opening(depth + 1)
-                pos += 1
-                vals = [message("}" if tok == "{" else ">", depth + 1)]
-            elif kind == "punct" and tok == "[":
-                opening(depth + 1)
-                pos += 1
-                vals = []
-                while True:
-                    if pos >= len(tokens):
-                        raise err(f"missing ']' closing the list of {name!r}")
-                    k, t, _ = tokens[pos]
-                    if k == "punct" and t == "]":
-                        pos += 1
-                        break
-                    if k == "punct" and t == ",":
-                        pos += 1
-                        continue
-                    if k == "punct" and t in "{<":
-                        opening(depth + 2)
-                        pos += 1
-                        vals.append(message("}" if t == "{" else ">", depth + 2))
-                    else:
-                        vals.append(value())
-            else:
-                vals = [value()]
-            out.setdefault(name, []).extend(vals)
+                raise self.err(f"expected a field name, got {name!r}")
+            self.pos += 1
+            out.setdefault(name, []).extend(self.field(name, depth))
             lines.setdefault(name, []).append(line)
         return TextBlock({k: (v[0] if len(v) == 1 else v) for k, v in out.items()}, lines=lines)
-
-    return message(None, 0)
