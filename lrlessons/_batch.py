@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["per_run", "leading", "float_dtype", "batch_shape"]
+__all__ = ["per_run", "leading", "float_dtype", "batch_shape", "run_axes"]
 
 
 def float_dtype(like: Any) -> np.dtype:
@@ -70,3 +70,21 @@ def batch_shape(*hparams: Any) -> tuple[int, ...]:
         raise ValueError(
             f"Batched hyperparameters must share one run shape (B,). Got shapes {shapes}."
         ) from None
+
+
+def run_axes(theta: Any, *hparams: Any) -> tuple[int, ...]:
+    """The axes of ``theta`` that make up one run's parameter, for norms, means and factorings.
+
+    Inside an update, batched hyperparameters arrive padded to ``(B, 1, ..., 1)``. When any of
+    ``hparams`` is such an array the run is batched and one parameter is ``theta[i]`` (every
+    axis but the leading run axis); otherwise the whole ``theta`` is one parameter. So a
+    ``(B, m, n)`` batch of matrices with a ``(B,)`` learning rate is B matrices, an unbatched
+    ``(m, n)`` array one matrix, and a ``(B, d)`` batch of vectors B vectors.
+
+    >>> run_axes(np.zeros((3, 4, 5)), np.zeros((3, 1, 1)))
+    (1, 2)
+    >>> run_axes(np.zeros((4, 5)), 0.1)
+    (0, 1)
+    """
+    batched = any(np.ndim(h) > 0 for h in hparams)
+    return tuple(range(1 if batched else 0, np.ndim(theta)))
