@@ -19,7 +19,11 @@ from .nadam import nadam
 from .radam import radam
 from .rmsprop import rmsprop
 from .sgd import sgd
+from .lion import lion
+from .lamb import lamb
+from .lars import lars
 
-FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta)}
+FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta,
+                                       lion, lamb, lars)}
 
 __all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES]

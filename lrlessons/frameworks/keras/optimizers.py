@@ -12,6 +12,8 @@ Conventions:
 - ``Nadam``: Dozat's schedule with ``0.96^t`` (``momentum_decay = 1`` in lrlessons' terms).
 - ``Adamax``: ``u ← max(β2·u, |g|)``, ``θ ← θ − lr·m̂/(u + ε)``.
 - ``Adadelta``: learning rate 0.001 by default (the paper's is 1).
+- ``Lion``: the paper's update; ``Lamb``: ε 1e-7 and the weight decay before the update, outside
+  the trust ratio (``lamb.update_decay_before``; optax's is inside).
 
 Each picks a core variant, which ``opt.source`` prints: ``Adam`` runs
 ``lrlessons.optimizers.adam.update_epsilon_hat``, ``SGD(momentum>0)`` ``momentum.update_velocity``,
@@ -37,12 +39,13 @@ import numpy as np
 
 from ..._checks import is_number, suggest_keywords
 from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, rmsprop, sgd
+from ...optimizers import lamb, lion
 from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax", "Adadelta"]
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax", "Adadelta", "Lion", "Lamb"]
 
 _NAMES = {"lr": "learning_rate", "eps": "epsilon", "beta1": "beta_1", "beta2": "beta_2", "decay": "rho"}
 
@@ -178,3 +181,38 @@ def Adadelta(learning_rate: Any = 0.001, rho: Any = 0.95, epsilon: Any = 1e-7, w
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Adadelta", adadelta, _NAMES, lr=learning_rate, rho=rho, eps=epsilon,
                                weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+
+
+@suggest_keywords
+def Lion(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.99, weight_decay: Any = None,
+         clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None, use_ema: bool = False,
+         ema_momentum: Any = 0.99, ema_overwrite_frequency: Any = None, loss_scale_factor: Any = None,
+         gradient_accumulation_steps: Any = None, name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.Lion``: :math:`\theta \leftarrow \theta - \mathrm{lr}\,\mathrm{sign}(\beta_1 m + (1-\beta_1) g)`, then :math:`m \leftarrow \beta_2 m + (1-\beta_2) g`.
+
+    Keras refuses ``beta_1`` outside (0, 1] (at 0 Lion is signSGD), with its own message.
+    """
+    framework_number("keras.Lion", "beta_1", beta_1)
+    if beta_1 is not None and not callable(beta_1) and np.any((np.asarray(beta_1) <= 0) | (np.asarray(beta_1) > 1)):
+        raise ValueError(f"The 'beta_1' parameter of keras.Lion must be in (0, 1]: Argument `beta_1` must be in the "
+                         f"[0, 1] range. Otherwise, the optimizer degenerates to SignSGD. Received: beta_1={beta_1}.")
+    wd = _common("keras.Lion", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    return framework_optimizer("keras.Lion", lion, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                               weight_decay=wd)
+
+
+@suggest_keywords
+def Lamb(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, epsilon: Any = 1e-7,
+         weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None,
+         use_ema: bool = False, ema_momentum: Any = 0.99, ema_overwrite_frequency: Any = None,
+         loss_scale_factor: Any = None, gradient_accumulation_steps: Any = None, name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.Lamb``: ε 1e-7; the weight decay runs first, outside the trust ratio :math:`\|\theta\|/\|r\|` of the decayed θ.
+
+    One parameter is the whole variable in Keras; a ``(B,)`` hyperparameter makes each ``theta[i]``
+    one (lrlessons' batch axis).
+    """
+    wd = _common("keras.Lamb", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    return framework_optimizer("keras.Lamb", lamb, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                               eps=epsilon, weight_decay=wd, decay_in_trust_ratio=False, zero_ok=_EPS0)

@@ -16,6 +16,8 @@ positional argument. Each chain is ``scale_by_* → scale_by_learning_rate [→ 
 - ``radam``: ε on ``√v̂`` (not the uncorrected ``√v`` as in PyTorch), ``threshold=5``.
 - ``adamax``: ε inside the maximum, as PyTorch. ``adadelta``: ``weight_decay`` is added to
   the gradient (L2); ``learning_rate=None`` (optax's default, which ascends) is refused.
+- ``lion``: ``weight_decay=1e-3`` by default. ``lamb``: ε 1e-6, the weight decay inside the
+  trust ratio. ``lars``: weight decay as L2 before the trust ratio, ``-lr`` before the momentum.
 
 Each picks a core variant, which ``opt.source`` prints: ``amsgrad`` runs
 ``lrlessons.optimizers.adam.update_amsgrad_corrected``, ``nadam`` ``nadam.update_constant_momentum``,
@@ -40,12 +42,14 @@ import numpy as np
 from ..._checks import suggest_keywords
 from ...optimizers import adadelta as _adadelta, adagrad as _adagrad, adam as _adam, adamax as _adamax
 from ...optimizers import momentum as _momentum, nadam as _nadam, radam as _radam, rmsprop as _rmsprop, sgd as _sgd
+from ...optimizers import lamb as _lamb, lars as _lars, lion as _lion
 from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
 
-__all__ = ["sgd", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "radam", "adamax", "adadelta"]
+__all__ = ["sgd", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "radam", "adamax", "adadelta",
+           "lion", "lamb", "lars"]
 
 _NAMES = {"lr": "learning_rate", "beta1": "b1", "beta2": "b2", "initial_mean_square": "initial_scale",
           "rectify_threshold": "threshold"}
@@ -187,3 +191,42 @@ def adadelta(learning_rate: Any = None, rho: Any = 0.9, eps: Any = 1e-6, weight_
                          "the loss. Pass learning_rate=1.0 for the paper's Adadelta. Got None instead.")
     return framework_optimizer("optax.adadelta", _adadelta, _NAMES, lr=learning_rate, rho=rho, eps=eps,
                                weight_decay=weight_decay, zero_ok=_EPS0)
+
+
+@suggest_keywords
+def lion(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.99, mu_dtype: Any = None, weight_decay: Any = 1e-3,
+         mask: Any = None) -> Optimizer:
+    r"""``optax.lion``: :math:`u = -\mathrm{lr}\,(\mathrm{sign}((1-b_1) g + b_1 m) + \lambda\theta)`; **weight_decay 1e-3 by default** (Keras none)."""
+    _refuse("optax.lion", mu_dtype=mu_dtype, mask=mask)
+    _number("optax.lion", "weight_decay", weight_decay)
+    return framework_optimizer("optax.lion", _lion, _NAMES, lr=learning_rate, beta1=b1, beta2=b2,
+                               weight_decay=weight_decay)
+
+
+@suggest_keywords
+def lamb(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-6, eps_root: Any = 0.0,
+         weight_decay: Any = 0.0, mask: Any = None) -> Optimizer:
+    r"""``optax.lamb``: ε 1e-6; :math:`\lambda\theta` joins the Adam direction *inside* the trust ratio (Keras: outside)."""
+    _refuse("optax.lamb", mask=mask)
+    _number("optax.lamb", "weight_decay", weight_decay)
+    return framework_optimizer("optax.lamb", _lamb, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                               eps_root=eps_root, weight_decay=weight_decay, decay_in_trust_ratio=True,
+                               zero_ok=_EPS0)
+
+
+@suggest_keywords
+def lars(learning_rate: Any, weight_decay: Any = 0.0, weight_decay_mask: Any = True, trust_coefficient: Any = 0.001,
+         eps: Any = 0.0, trust_ratio_mask: Any = True, momentum: Any = 0.9, nesterov: bool = False) -> Optimizer:
+    r"""``optax.lars``: :math:`g + \lambda\theta`, trust ratio :math:`\eta\|\theta\|/(\|g + \lambda\theta\| + \epsilon)`, then ``-lr``, then the momentum ``trace`` (lr inside the buffer).
+
+    The masks must be ``True`` (every parameter decayed and trust-scaled: one array is one parameter).
+    """
+    for name, mask in (("weight_decay_mask", weight_decay_mask), ("trust_ratio_mask", trust_ratio_mask)):
+        if mask is not True:
+            raise ValueError(f"The {name!r} parameter of optax.lars must be True: lrlessons applies every option "
+                             f"to every parameter. Got {mask!r} instead.")
+    _number("optax.lars", "weight_decay", weight_decay)
+    _number("optax.lars", "momentum", momentum)
+    framework_flag("optax.lars", "nesterov", nesterov)
+    return framework_optimizer("optax.lars", _lars, _NAMES, lr=learning_rate, momentum=momentum, nesterov=nesterov,
+                               trust_coefficient=trust_coefficient, eps=eps, weight_decay=weight_decay)
