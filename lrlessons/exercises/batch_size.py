@@ -46,6 +46,8 @@ def cases():
                                             sq_big=np.array([0.9, 1.1, 0.8, 1.0]), b_small=4, b_big=32)),
         Case("noisy arrays", dict(sq_small=np.array([12.0, 30.0, 6.0]), sq_big=np.array([2.5, 1.5, 3.0]),
                                   b_small=2, b_big=64)),
+        Case("a big batch of 1024", dict(sq_small=np.array([0.52, 0.61, 0.47, 0.58, 0.55]),
+                                         sq_big=np.array([0.21, 0.2, 0.22, 0.2, 0.21]), b_small=16, b_big=1024)),
     ]
 
 
