@@ -123,3 +123,11 @@ def tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
 def multistep_lr(step, learning_rate, milestones, gamma):
     k = np.sum(np.asarray(milestones) <= np.asarray(step)[..., None], axis=-1)   # k = #{m ≤ t}
     return learning_rate * gamma**k                      # η = η₀ γ^k
+
+
+@_solution
+def two_batch_noise_scale(sq_small, sq_big, b_small, b_big):
+    s, big = np.mean(sq_small), np.mean(sq_big)                     # average first
+    trace = (s - big) / (1 / b_small - 1 / b_big)                   # tr Σ
+    g_sq = (b_big * big - b_small * s) / (b_big - b_small)          # |G|²
+    return g_sq, trace, trace / g_sq                                # B_simple = tr Σ / |G|²

@@ -41,7 +41,7 @@ NAMES = (
     "gd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "tf_rmsprop_step",
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
-    "triangular", "tf_adam_step", "multistep_lr",
+    "triangular", "tf_adam_step", "multistep_lr", "two_batch_noise_scale",
 )
 
 SIGNATURES = {
@@ -60,6 +60,7 @@ SIGNATURES = {
     "triangular": "triangular(step, base_lr, max_lr, step_size) -> lr",
     "tf_adam_step": "tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v)",
     "multistep_lr": "multistep_lr(step, learning_rate, milestones, gamma) -> lr",
+    "two_batch_noise_scale": "two_batch_noise_scale(sq_small, sq_big, b_small, b_big) -> (g_sq, trace, b_simple)",
 }
 
 
@@ -806,6 +807,44 @@ def _(step, learning_rate, milestones, gamma):
 def _(step, learning_rate, milestones, gamma):
     k = sum(np.asarray(step) >= m for m in milestones)
     return learning_rate - k * (1 - gamma) * learning_rate
+
+
+# two_batch_noise_scale
+@mistake("two_batch_noise_scale", "mean_of_ratios")
+def _(sq_small, sq_big, b_small, b_big):
+    tr = (np.asarray(sq_small) - sq_big) / (1 / b_small - 1 / b_big)
+    g = (b_big * np.asarray(sq_big) - b_small * np.asarray(sq_small)) / (b_big - b_small)
+    return np.mean(g), np.mean(tr), np.mean(tr / g)
+
+
+@mistake("two_batch_noise_scale", "batch_not_inverse")
+def _(sq_small, sq_big, b_small, b_big):
+    s, b = np.mean(sq_small), np.mean(sq_big)
+    g = (b_big * b - b_small * s) / (b_big - b_small)
+    return g, (s - b) / (b_big - b_small), (s - b) / (b_big - b_small) / g
+
+
+@mistake("two_batch_noise_scale", "swapped_weights")
+def _(sq_small, sq_big, b_small, b_big):
+    s, b = np.mean(sq_small), np.mean(sq_big)
+    tr = (s - b) / (1 / b_small - 1 / b_big)
+    g = (b_big * s - b_small * b) / (b_big - b_small)
+    return g, tr, tr / g
+
+
+@mistake("two_batch_noise_scale", "big_batch_as_truth")
+def _(sq_small, sq_big, b_small, b_big):
+    s, b = np.mean(sq_small), np.mean(sq_big)
+    tr = (s - b) / (1 / b_small - 1 / b_big)
+    return b, tr, tr / b
+
+
+@mistake("two_batch_noise_scale", "inverted_ratio")
+def _(sq_small, sq_big, b_small, b_big):
+    s, b = np.mean(sq_small), np.mean(sq_big)
+    tr = (s - b) / (1 / b_small - 1 / b_big)
+    g = (b_big * b - b_small * s) / (b_big - b_small)
+    return g, tr, g / tr
 
 
 # In-place versions of the right answer: the values are right, the caller's arrays change.

@@ -17,6 +17,8 @@ function                   class (``.app``)                    what it shows
                                                                path, with theory overlays
 ``framework_diff``         :class:`FrameworkDiff`              one optimizer in 4 frameworks
 ``lr_range_test``          :class:`RangeTest`                  loss vs lr, suggested range
+``batch_size_explorer``    :class:`BatchSizeExplorer`          steps to target over batch
+                                                               size × lr, the optimal-lr ridge
 =========================  ==================================  ==============================
 
 One run loop: every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
@@ -48,6 +50,7 @@ from .rangetest import RangeTest
 from .schedule import ScheduleExplorer
 from .stepper import EquationStepper
 from .sweep import SweepExplorer
+from .batch_size import BatchSizeExplorer
 
 __all__ = [
     "equation_stepper",
@@ -64,6 +67,8 @@ __all__ = [
     "SweepExplorer",
     "FrameworkDiff",
     "RangeTest",
+    "batch_size_explorer",
+    "BatchSizeExplorer",
 ]
 
 
@@ -74,6 +79,7 @@ _CSS = {
     SweepExplorer: "lrl-sweep",
     FrameworkDiff: "lrl-frameworks",
     RangeTest: "lrl-rangetest",
+    BatchSizeExplorer: "lrl-batchsize",
 }
 
 
@@ -123,6 +129,11 @@ def framework_diff(name: str = "adam", problem: Any = "rosenbrock", lr: float | 
 def lr_range_test(problem: str = "logistic_regression", optimizer: str = "sgd"):
     """The learning-rate range test (a heuristic) on a data problem: loss vs lr, suggested range."""
     return _box(RangeTest(problem=problem, optimizer=optimizer))
+
+
+def batch_size_explorer(optimizer: str = "sgd"):
+    """Steps to a target over (batch size × lr) for SGD or Adam, with the optimal-lr ridge (lesson 12)."""
+    return _box(BatchSizeExplorer(optimizer=optimizer))
 
 
 def _version(name: str) -> str:
