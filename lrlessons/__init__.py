@@ -1,6 +1,6 @@
 """lrlessons: how the learning rate, and the optimizers that adapt it, really work.
 
-The core (schedules, optimizers, problems, training, theory, frameworks, exercises) imports numpy
+The core (schedules, optimizers, problems, training, theory, noise_scale, frameworks, exercises) imports numpy
 only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
 """
 
@@ -16,6 +16,7 @@ _LAZY = {
     "create_learning_rate": ("lrlessons.frameworks.od_api", "create_learning_rate"),
     "problems": ("lrlessons.problems", None),
     "theory": ("lrlessons.theory", None),
+    "noise_scale": ("lrlessons.noise_scale", None),
     "frameworks": ("lrlessons.frameworks", None),
     "exercises": ("lrlessons.exercises", None),
     "reference": ("lrlessons.reference", None),
