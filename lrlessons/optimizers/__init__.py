@@ -10,6 +10,7 @@ etc.) only choose their values.
 
 from .base import Optimizer, trace
 from .adadelta import adadelta
+from .adafactor import adafactor
 from .adagrad import adagrad
 from .adam import adam
 from .adamax import adamax
@@ -20,6 +21,7 @@ from .radam import radam
 from .rmsprop import rmsprop
 from .sgd import sgd
 
-FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta)}
+FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta,
+                                        adafactor)}
 
 __all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES]
