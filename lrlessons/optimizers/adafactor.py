@@ -108,7 +108,8 @@ def mean_float32(x, axes):
     (2, 6), (3, 4), (3, 5), (5, 3) matrices (the shapes of the fixtures). ``axes`` are trailing
     axes; they are kept as unit axes.
     """
-    x32 = np.asarray(x, dtype=np.float64).astype(np.float32)
+    x = np.asarray(x)
+    x32 = x.astype(np.float32)
     axes = tuple(a % x32.ndim for a in axes) if x32.ndim else ()
     lead = x32.ndim - len(axes)
     n = int(np.prod([x32.shape[a] for a in axes], dtype=np.int64))
@@ -122,7 +123,7 @@ def mean_float32(x, axes):
         s = _sum_float32(x32.reshape(x32.shape[:lead] + (n,)), lead)
     else:
         s, n = x32, 1
-    out = (s * np.float32(1.0 / n)).astype(np.float32).astype(np.float64)
+    out = (s * np.float32(1.0 / n)).astype(np.float32).astype(x.dtype)    # cast back (float64 stays float64)
     return np.expand_dims(out, axes) if axes else out
 
 
@@ -494,7 +495,8 @@ def adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps1: Any = 1e-30, eps2: 
                          f"Got maximize=True with eps1_on={eps1_on!r} instead.")
     hp = dict(lr=lr, beta2_decay=beta2_decay, eps1=eps1, eps2=eps2, clip_threshold=clip_threshold,
               momentum=momentum, weight_decay=weight_decay, min_dim_size_to_factor=min_dim_size_to_factor,
-              eps1_on=eps1_on, decay_offset=decay_offset, **flags)
+              eps1_on=eps1_on, decay_offset=decay_offset, **flags,
+              decoupled_weight_decay=True)                 # (the paper's update: the standard decoupled decay)
     rule = "largest" if not relative_step else "last"
     momentum_dtype = None
     if not relative_step:
