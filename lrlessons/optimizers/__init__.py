@@ -10,6 +10,7 @@ etc.) only choose their values.
 
 from .base import Optimizer, trace
 from .adadelta import adadelta
+from .adafactor import adafactor
 from .adagrad import adagrad
 from .adam import adam
 from .adamax import adamax
@@ -24,6 +25,6 @@ from .lamb import lamb
 from .lars import lars
 
 FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta,
-                                       lion, lamb, lars)}
+                                       lion, lamb, lars, adafactor)}
 
 __all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES]

@@ -38,14 +38,14 @@ from typing import Any
 import numpy as np
 
 from ..._checks import is_number, suggest_keywords
-from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, rmsprop, sgd
+from ...optimizers import adadelta, adafactor as _adafactor, adagrad, adam, adamax, momentum as _momentum, nadam, rmsprop, sgd
 from ...optimizers import lamb, lion
 from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax", "Adadelta", "Lion", "Lamb"]
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax", "Adadelta", "Lion", "Lamb", "Adafactor"]
 
 _NAMES = {"lr": "learning_rate", "eps": "epsilon", "beta1": "beta_1", "beta2": "beta_2", "decay": "rho"}
 
@@ -216,3 +216,28 @@ def Lamb(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, eps
                  gradient_accumulation_steps)
     return framework_optimizer("keras.Lamb", lamb, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
                                eps=epsilon, weight_decay=wd, decay_in_trust_ratio=False, zero_ok=_EPS0)
+
+
+def Adafactor(learning_rate: Any = 0.001, beta_2_decay: Any = -0.8, epsilon_1: Any = 1e-30, epsilon_2: Any = 1e-3,
+              clip_threshold: Any = 1.0, relative_step: bool = True, weight_decay: Any = None, clipnorm: Any = None,
+              clipvalue: Any = None, global_clipnorm: Any = None, use_ema: bool = False, ema_momentum: Any = 0.99,
+              ema_overwrite_frequency: Any = None, loss_scale_factor: Any = None,
+              gradient_accumulation_steps: Any = None, name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.Adafactor``: :math:`G_t^2 + \epsilon_1`, every mean in float32, :math:`\rho_t = \min(\mathrm{lr}, 1/\sqrt t)`.
+
+    Runs ``lrlessons.optimizers.adafactor.update_float32_means``: Keras 3 (JAX backend, float64
+    variables) computes ``ops.mean`` of float64 in float32, for the RMS of θ and of the update and
+    for the row and column means (emulated exactly, see ``adafactor.mean_float32``: a float64
+    computation is about 1e-7 relative off). Every tensor with two or more axes is factored over
+    its last two; no momentum. ``relative_step`` changes nothing (Keras caps the rate by
+    :math:`1/\sqrt t` twice when it is True, once when False). ``weight_decay`` is
+    :math:`\theta - \theta\lambda\,\mathrm{lr}` before the step, with the uncapped rate.
+    Source: keras-team/keras ``keras/src/optimizers/adafactor.py``.
+    """
+    owner = "keras.Adafactor"
+    wd = _common(owner, weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
+                 gradient_accumulation_steps)
+    framework_flag(owner, "relative_step", relative_step)
+    names = {**_NAMES, "beta2_decay": "beta_2_decay", "eps1": "epsilon_1", "eps2": "epsilon_2"}
+    return framework_optimizer(owner, _adafactor, names, lr=learning_rate, beta2_decay=beta_2_decay, eps1=epsilon_1,
+                               eps2=epsilon_2, clip_threshold=clip_threshold, weight_decay=wd, float32_means=True)

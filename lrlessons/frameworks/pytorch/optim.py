@@ -31,13 +31,13 @@ from typing import Any
 import numpy as np
 
 from ..._checks import suggest_keywords
-from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
+from ...optimizers import adadelta, adafactor as _adafactor, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
 from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta"]
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta", "Adafactor"]
 
 _BETAS = {"beta1": "betas[0]", "beta2": "betas[1]"}
 
@@ -174,3 +174,39 @@ def Adadelta(lr: Any = 1.0, rho: Any = 0.9, eps: Any = 1e-6, weight_decay: Any =
     r"""``torch.optim.Adadelta``: lr 1.0, ρ 0.9, ε 1e-6 inside both roots; ``weight_decay`` is L2."""
     _no_maximize("pytorch.Adadelta", maximize)
     return framework_optimizer("pytorch.Adadelta", adadelta, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, zero_ok=_EPS0)
+
+
+@suggest_keywords
+def Adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps: Any = (None, 1e-3), d: Any = 1.0, weight_decay: Any = 0.0,
+              *, foreach: Any = None, maximize: bool = False) -> Optimizer:
+    r"""``torch.optim.Adafactor``: :math:`\epsilon_1` floors :math:`\hat V_t`, lr caps :math:`\rho_t = \min(\mathrm{lr}, 1/\sqrt t)`.
+
+    Runs ``lrlessons.optimizers.adafactor.update_eps1_on_v_hat``: every tensor with two or more
+    axes is factored over its last two (no minimum size), no momentum; ``weight_decay`` (default
+    0.0, although torch's docstring says 1e-2) is :math:`\theta(1 - \mathrm{lr}\,\lambda)`, applied
+    after :math:`\alpha_t` is taken from the undecayed θ; ``maximize`` negates the gradient.
+    ``eps=(None, 1e-3)``: torch's ``None`` is the machine epsilon of the parameter's dtype, here
+    float64's 2.22e-16 (for float32 parameters pass ``eps=(1.1920929e-07, 1e-3)``). torch checks
+    ``beta2_decay <= 0`` and ``d >= 1``. A ``(B, m, n)`` θ with a ``(B,)`` hyperparameter is B runs
+    (lrlessons' convention; torch takes one RMS over the whole tensor).
+    Source: pytorch/pytorch ``torch/optim/_adafactor.py``.
+    """
+    owner = "pytorch.Adafactor"
+    try:
+        eps1, eps2 = eps
+    except (TypeError, ValueError):
+        raise TypeError(f"The 'eps' parameter of {owner} must be a pair (eps1 or None, eps2). "
+                        f"Got {eps!r} instead.") from None
+    for name, value in (("beta2_decay", beta2_decay), ("d", d)):
+        framework_number(owner, name, value)
+    if np.any(np.asarray(beta2_decay) > 0):
+        raise ValueError(f"The 'beta2_decay' parameter of {owner} must be <= 0 (torch: 'beta2_decay should be "
+                         f"<= 0 but is: {beta2_decay}'). Got {beta2_decay!r} instead.")
+    if np.any(np.asarray(d) < 1):
+        raise ValueError(f"The 'd' parameter of {owner} must be >= 1 (torch: 'Clipping threshold d should be "
+                         f">= 1 but is: {d}'). Got {d!r} instead.")
+    framework_flag(owner, "maximize", maximize)
+    return framework_optimizer(owner, _adafactor, {"eps1": "eps[0]", "eps2": "eps[1]", "clip_threshold": "d"},
+                               lr=lr, beta2_decay=beta2_decay, eps1=np.finfo(np.float64).eps if eps1 is None else eps1,
+                               eps2=eps2, clip_threshold=d, weight_decay=weight_decay, eps1_on="v_hat",
+                               maximize=maximize)
