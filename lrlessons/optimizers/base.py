@@ -371,7 +371,9 @@ class Optimizer:
         object.__setattr__(self, "hyperparameters", hp)
         self._check_run_shapes(hp)
         run = self._update
-        if is_active(hp.get("weight_decay")):
+        if is_active(hp.get("weight_decay")) and "weight_decay" not in run.names:
+            # (an update that takes weight_decay itself places it where its framework does:
+            # LAMB's inside the trust ratio, Keras's before the step)
             run = _with_weight_decay(run, bool(hp.get("decoupled_weight_decay", False)))
         object.__setattr__(self, "_run", run)
         scheduled = []
