@@ -19,7 +19,9 @@ from .nadam import nadam
 from .radam import radam
 from .rmsprop import rmsprop
 from .sgd import sgd
+from .schedule_free import schedule_free_adamw, schedule_free_eval_params, schedule_free_sgd
 
 FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta)}
+FACTORIES.update({f.__name__: f for f in (schedule_free_sgd, schedule_free_adamw)})
 
-__all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES]
+__all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES, "schedule_free_eval_params"]
