@@ -24,7 +24,9 @@ from .lion import lion
 from .lamb import lamb
 from .lars import lars
 
-FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta,
-                                       lion, lamb, lars, adafactor)}
+from .schedule_free import schedule_free_adamw, schedule_free_eval_params, schedule_free_sgd
 
-__all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES]
+FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta,
+                                       lion, lamb, lars, adafactor, schedule_free_sgd, schedule_free_adamw)}
+
+__all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES, "schedule_free_eval_params"]

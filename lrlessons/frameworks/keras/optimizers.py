@@ -27,6 +27,16 @@ reproduced: setting them raises; ``name`` and the EMA settings used only with ``
 Keras does not validate ``epsilon``: ``epsilon=0`` is accepted here too (the core factories ask
 ε > 0), a negative ε, which has no meaning in any of these updates, raises.
 
+``ScheduleFreeAdamW`` (``keras/src/optimizers/schedule_free_adamw.py``) runs
+``lrlessons.optimizers.schedule_free.update_adamw_keras``: the variable is :math:`y`, the
+``momentum`` slot :math:`z` (starting at θ₀), the average uniform (:math:`c_{t+1} = 1/t`), and
+the weight decay shrinks :math:`y` by ``lr·λ`` before the step (never :math:`z`). lrlessons
+reproduces Keras 3 on the **JAX backend with float64 (x64) enabled**, where the update reads
+the value of :math:`z` from before its own update; on the torch and TensorFlow backends the
+same source reads the already-updated :math:`z`, a different algorithm (0.8–11% apart after
+200 updates on the test problems). Keras has no evaluation API for the averaged point:
+:func:`lrlessons.optimizers.schedule_free_eval_params` on a Keras state is an lrlessons extension.
+
 >>> SGD(learning_rate=0.1, momentum=0.9).hyperparameters["lr_in_buffer"]
 True
 """
@@ -40,12 +50,13 @@ import numpy as np
 from ..._checks import is_number, suggest_keywords
 from ...optimizers import adadelta, adafactor as _adafactor, adagrad, adam, adamax, momentum as _momentum, nadam, rmsprop, sgd
 from ...optimizers import lamb, lion
+from ...optimizers import schedule_free_adamw
 from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax", "Adadelta", "Lion", "Lamb", "Adafactor"]
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax", "Adadelta", "Lion", "Lamb", "Adafactor", "ScheduleFreeAdamW"]
 
 _NAMES = {"lr": "learning_rate", "eps": "epsilon", "beta1": "beta_1", "beta2": "beta_2", "decay": "rho"}
 
@@ -241,3 +252,16 @@ def Adafactor(learning_rate: Any = 0.001, beta_2_decay: Any = -0.8, epsilon_1: A
     names = {**_NAMES, "beta2_decay": "beta_2_decay", "eps1": "epsilon_1", "eps2": "epsilon_2"}
     return framework_optimizer(owner, _adafactor, names, lr=learning_rate, beta2_decay=beta_2_decay, eps1=epsilon_1,
                                eps2=epsilon_2, clip_threshold=clip_threshold, weight_decay=wd, float32_means=True)
+
+
+def ScheduleFreeAdamW(learning_rate: Any = 0.0025, beta_1: Any = 0.9, beta_2: Any = 0.999, epsilon: Any = 1e-8,
+                      warmup_steps: int = 0, weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None,
+                      global_clipnorm: Any = None, use_ema: bool = False, ema_momentum: Any = 0.99,
+                      ema_overwrite_frequency: Any = None, loss_scale_factor: Any = None,
+                      gradient_accumulation_steps: Any = None, name: Any = None) -> Optimizer:
+    r"""``keras.optimizers.ScheduleFreeAdamW``: uniform averaging :math:`c_{t+1} = 1/t`, :math:`y \leftarrow y - \mathrm{lr}\,\lambda y` before the step (JAX backend)."""
+    wd = _common("keras.ScheduleFreeAdamW", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema,
+                 loss_scale_factor, gradient_accumulation_steps)
+    return framework_optimizer("keras.ScheduleFreeAdamW", schedule_free_adamw, _NAMES, lr=learning_rate,
+                               beta1=beta_1, beta2=beta_2, eps=epsilon, weight_decay=wd, warmup_steps=warmup_steps,
+                               r=0.0, weight_lr_power=0.0, convention="keras", zero_ok=_EPS0)
