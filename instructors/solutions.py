@@ -123,3 +123,14 @@ def tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
 def multistep_lr(step, learning_rate, milestones, gamma):
     k = np.sum(np.asarray(milestones) <= np.asarray(step)[..., None], axis=-1)   # k = #{m ≤ t}
     return learning_rate * gamma**k                      # η = η₀ γ^k
+
+
+@_solution
+def power_iteration(A, iters, seed):
+    v = np.random.default_rng(seed).normal(size=A.shape[-1])
+    v = v / np.linalg.norm(v)                            # v₀, ‖v₀‖ = 1
+    for _ in range(iters):
+        w = A @ v                                        # w = A v
+        lam = v @ w                                      # λ = vᵀ A v
+        v = w / np.linalg.norm(w)                        # v ← w / ‖w‖
+    return lam

@@ -42,6 +42,7 @@ NAMES = (
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
     "triangular", "tf_adam_step", "multistep_lr",
+    "power_iteration",                                     # lesson 11
 )
 
 SIGNATURES = {
@@ -60,6 +61,7 @@ SIGNATURES = {
     "triangular": "triangular(step, base_lr, max_lr, step_size) -> lr",
     "tf_adam_step": "tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v)",
     "multistep_lr": "multistep_lr(step, learning_rate, milestones, gamma) -> lr",
+    "power_iteration": "power_iteration(A, iters, seed) -> lam",
 }
 
 
@@ -806,6 +808,63 @@ def _(step, learning_rate, milestones, gamma):
 def _(step, learning_rate, milestones, gamma):
     k = sum(np.asarray(step) >= m for m in milestones)
     return learning_rate - k * (1 - gamma) * learning_rate
+
+
+# power_iteration
+def _unit_start(A, seed):
+    v = np.random.default_rng(seed).normal(size=A.shape[-1])
+    return v / np.linalg.norm(v)
+
+
+@mistake("power_iteration", "exact")
+def _(A, iters, seed):
+    return np.linalg.eigvalsh(A)[-1]
+
+
+@mistake("power_iteration", "norm")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    for _ in range(iters):
+        w = A @ v
+        lam, v = np.linalg.norm(w), w / np.linalg.norm(w)
+    return lam
+
+
+@mistake("power_iteration", "no_normalise")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    for _ in range(iters):
+        w = A @ v
+        lam, v = v @ w, w
+    return lam
+
+
+@mistake("power_iteration", "raw_start")
+def _(A, iters, seed):
+    v = np.random.default_rng(seed).normal(size=A.shape[-1])
+    for _ in range(iters):
+        w = A @ v
+        lam, v = v @ w, w / np.linalg.norm(w)
+    return lam
+
+
+@mistake("power_iteration", "one_more")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    for _ in range(iters):
+        v = A @ v
+        v = v / np.linalg.norm(v)
+    return v @ (A @ v)
+
+
+@mistake("power_iteration", "one_fewer")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    lam = v @ (A @ v)
+    for _ in range(iters - 1):
+        w = A @ v
+        lam, v = v @ w, w / np.linalg.norm(w)
+    return lam
 
 
 # In-place versions of the right answer: the values are right, the caller's arrays change.
