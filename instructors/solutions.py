@@ -131,3 +131,13 @@ def two_batch_noise_scale(sq_small, sq_big, b_small, b_big):
     trace = (s - big) / (1 / b_small - 1 / b_big)                   # tr Σ
     g_sq = (b_big * big - b_small * s) / (b_big - b_small)          # |G|²
     return g_sq, trace, trace / g_sq                                # B_simple = tr Σ / |G|²
+
+
+def power_iteration(A, iters, seed):
+    v = np.random.default_rng(seed).normal(size=A.shape[-1])
+    v = v / np.linalg.norm(v)                            # v₀, ‖v₀‖ = 1
+    for _ in range(iters):
+        w = A @ v                                        # w = A v
+        lam = v @ w                                      # λ = vᵀ A v
+        v = w / np.linalg.norm(w)                        # v ← w / ‖w‖
+    return lam

@@ -20,6 +20,7 @@ _LAZY = {
     "frameworks": ("lrlessons.frameworks", None),
     "exercises": ("lrlessons.exercises", None),
     "reference": ("lrlessons.reference", None),
+    "sharpness": ("lrlessons.sharpness", None),
     "viz": ("lrlessons.viz", None),
     "widgets": ("lrlessons.widgets", None),
 }
