@@ -133,6 +133,7 @@ def two_batch_noise_scale(sq_small, sq_big, b_small, b_big):
     return g_sq, trace, trace / g_sq                                # B_simple = tr Σ / |G|²
 
 
+@_solution
 def power_iteration(A, iters, seed):
     v = np.random.default_rng(seed).normal(size=A.shape[-1])
     v = v / np.linalg.norm(v)                            # v₀, ‖v₀‖ = 1
