@@ -1,8 +1,7 @@
 """lrlessons: how the learning rate, and the optimizers that adapt it, really work.
 
 The core (schedules, optimizers, problems, training, theory, sharpness, noise_scale, frameworks,
-exercises) imports numpy
-only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
+exercises) imports numpy only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
 """
 
 from importlib import import_module as _import_module
