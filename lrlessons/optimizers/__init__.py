@@ -15,11 +15,12 @@ from .adam import adam
 from .adamax import adamax
 from .adamw import adamw
 from .momentum import momentum
+from .muon import muon
 from .nadam import nadam
 from .radam import radam
 from .rmsprop import rmsprop
 from .sgd import sgd
 
-FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta)}
+FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, muon)}
 
 __all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES]
