@@ -26,6 +26,7 @@ framework gives the learning rate, so a caller can build any optimizer from one 
 
 from __future__ import annotations
 
+from functools import reduce
 from importlib import import_module
 from typing import Any, Callable
 
@@ -46,7 +47,7 @@ def registry(kind: str = "optimizers") -> dict[str, Callable]:
     for fw in FRAMEWORKS:
         module = import_module(f"{__name__}.{fw}")
         for name in getattr(module, kind.upper()):
-            out[f"{fw}.{name}"] = getattr(module, name)
+            out[f"{fw}.{name}"] = reduce(getattr, name.split("."), module)     # "contrib.muon": a submodule's
     return out
 
 

@@ -257,11 +257,17 @@ def orthogonalize(U: np.ndarray, eps: Any, lr: Any, options: Options) -> tuple[n
         stack = U.reshape(U.shape[0] if batched else 1, 1, -1)      # each run's vector: a 1×n matrix
     else:
         raise ValueError(_not_a_matrix("muon.step", U.shape, batched))
-    eps = np.broadcast_to(np.asarray(eps, dtype=np.float64).reshape(-1), (stack.shape[0],))
+    eps = np.broadcast_to(per_run_value(eps), (stack.shape[0],))
     O = np.stack([newton_schulz(G, options.coefficients, options.steps, e, options.eps_form,
                                 options.norm_precision, options.precision) for G, e in zip(stack, eps)])
     r = lr_factor(stack.shape[1], stack.shape[2], options.adjust_lr, options.rms_rate)
     return O.reshape(U.shape).astype(U.dtype, copy=False), r
+
+
+def per_run_value(h: Any) -> Any:
+    """A hyperparameter as an update gets it (a number, or padded/spread to θ's shape) as one value per run."""
+    h = np.asarray(h)
+    return h.item() if h.ndim == 0 else np.asarray(h.reshape(h.shape[0], -1)[:, 0], dtype=np.float64)
 
 
 def _not_a_matrix(caller: str, shape: tuple, batched: bool = False) -> str:
@@ -388,7 +394,7 @@ def _routed(name: str, hp: dict, matrices: Optimizer, fallback: Optimizer, batch
 
     def route(theta, grad, state, lr):
         if isinstance(state, State):                     # a matrix: Muon, at this step's rate
-            return matrices.step(theta, grad, state, lr=lr if np.ndim(lr) == 0 else lr.reshape(lr.shape[0]))
+            return matrices.step(theta, grad, state, lr=per_run_value(lr))
         return fallback.step(theta, grad, state)         # anything else: the fallback, as bound
 
     def start(theta):

@@ -13,3 +13,7 @@ OPTIMIZERS = tuple(_optim_all)
 SCHEDULES = tuple(_sched_all)
 
 __all__ = [*_sched_all, *_optim_all]
+
+from . import contrib  # noqa: E402  (optax.contrib: registered as "optax.contrib.<name>")
+
+OPTIMIZERS = OPTIMIZERS + tuple(f"contrib.{name}" for name in contrib.OPTIMIZERS)
