@@ -540,11 +540,11 @@ def muon(lr: Any = 1e-3, momentum: Any = 0.95, nesterov: bool = True, ns_coeffic
     fn, equations = UPDATES[momentum_form, nesterov]
     if isinstance(fallback, Optimizer):
         matrices = muon(**{**hp, "fallback": None})
-        parts = (fn, newton_schulz, *((decoupled_decay,) if is_active(weight_decay) else ()))
+        parts = (fn, *((decoupled_decay,) if is_active(weight_decay) else ()))
         return _routed(owner, {"lr": lr, "muon": matrices, "fallback": fallback}, matrices, fallback, batched, parts)
     options = Options(coefficients, int(ns_steps), eps_form, norm_precision, ns_precision, adjust_lr,
                       float(rms_rate), fallback == "row")
-    update = Update(functools.partial(fn, options=options), equations, ("momentum", "eps"), (fn, newton_schulz))
+    update = Update(functools.partial(fn, options=options), equations, ("momentum", "eps"), (fn,))
 
     def start(theta):
         if np.ndim(theta) > 3 or (fallback is None and not is_matrix(theta, batched)):
