@@ -254,3 +254,32 @@ def test_registry_and_defaults():
     assert pytorch.Muon().hyperparameters["weight_decay"] == 0.1
     assert keras.Muon().hyperparameters["muon"].hyperparameters["weight_decay"] == 0.004
     assert optax.nadamw(0.1).hyperparameters["weight_decay"] == 1e-4
+
+
+# -- (g) the apps: a 2-D point is a 1x2 matrix -----------------------------------------------------------
+def test_muon_on_a_point_is_normalised_momentum_in_the_apps():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from lrlessons import problems, widgets
+    from lrlessons.widgets.base import for_points
+
+    p = problems.rosenbrock()
+    for opt in (muon(0.01), pytorch.Muon(lr=0.01), keras.Muon(0.01), optax.contrib.muon(0.01)):
+        pt = for_points(opt)
+        assert pt.name == opt.name and pt.hyperparameters["fallback"] == "row"
+        traj = training.run(pt, p, 20)
+        assert np.isfinite(traj.theta).all() and traj.loss[-1] < traj.loss[0]
+        o = traj.trace.o                                   # O_t of a 1x2 row: about U_t/|U_t|
+        assert np.all((np.linalg.norm(o, axis=-1) > 0.6) & (np.linalg.norm(o, axis=-1) < 1.25))
+    assert for_points(optimizers_adam := O.adam(0.1)) is optimizers_adam
+    stepper = widgets.equation_stepper("muon", steps=10).app
+    assert stepper.last_error is None and stepper.optimizer.hyperparameters["fallback"] == "row"
+    assert [f for f, _ in stepper.optimizer.equations] == list(stepper.run.trace._fields)
+    race = widgets.optimizer_race(optimizers=["muon", "pytorch.Muon", "keras.Muon", "optax.contrib.muon"], steps=20).app
+    assert race.last_error is None and all(lane.run is not None for lane in race.lanes)
+    diff = widgets.framework_diff(steps=20).app
+    diff.menu.value = "muon"
+    assert diff.last_error is None and set(diff.runs) == {"PyTorch", "Keras", "optax"}
+    lines = diff.differing_lines()                         # same name, different math
+    assert lines["PyTorch"] and lines["Keras"] and lines["optax"]
