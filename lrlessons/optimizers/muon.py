@@ -40,7 +40,7 @@ import numpy as np
 from .._checks import check_bool, check_choice, check_integer, check_interval, suggest_keywords
 from .base import Optimizer, Update, decoupled_decay, is_active, trace_of, zeros_like_float
 
-__all__ = ["muon", "newton_schulz", "lr_factor", "update_ema", "update_ema_nesterov", "update_sum",
+__all__ = ["muon", "newton_schulz", "frobenius_norm", "lr_factor", "orthogonalize", "update_ema", "update_ema_nesterov", "update_sum",
            "update_sum_nesterov", "update_ema_bias_corrected", "update_ema_bias_corrected_nesterov",
            "init", "State", "Coefficients", "EQUATIONS"]
 
