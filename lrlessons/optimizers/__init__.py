@@ -16,6 +16,7 @@ from .adam import adam
 from .adamax import adamax
 from .adamw import adamw
 from .momentum import momentum
+from .muon import muon
 from .nadam import nadam
 from .radam import radam
 from .rmsprop import rmsprop
@@ -27,6 +28,6 @@ from .lars import lars
 from .schedule_free import schedule_free_adamw, schedule_free_eval_params, schedule_free_sgd
 
 FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta,
-                                       lion, lamb, lars, adafactor, schedule_free_sgd, schedule_free_adamw)}
+                                       lion, lamb, lars, adafactor, muon, schedule_free_sgd, schedule_free_adamw)}
 
 __all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES, "schedule_free_eval_params"]

@@ -49,7 +49,7 @@ from ...optimizers.base import Optimizer, framework_flag, framework_number, fram
 _EPS0 = ("eps",)
 
 __all__ = ["sgd", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "radam", "adamax", "adadelta",
-           "lion", "lamb", "lars", "adafactor"]
+           "lion", "lamb", "lars", "adafactor", "nadamw"]
 
 _NAMES = {"lr": "learning_rate", "beta1": "b1", "beta2": "b2", "initial_mean_square": "initial_scale",
           "rectify_threshold": "threshold"}
@@ -274,3 +274,17 @@ def adafactor(learning_rate: Any = None, min_dim_size_to_factor: int = 128, deca
                                relative_step=False, multiply_by_parameter_scale=multiply_by_parameter_scale,
                                float32_decay_rate=True,
                                float32_momentum=dtype_momentum in ("float32", np.float32))
+
+
+def nadamw(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_root: Any = 0.0,
+           mu_dtype: Any = None, weight_decay: Any = 1e-4, mask: Any = None) -> Optimizer:
+    r"""``optax.nadamw`` (= ``adamw(nesterov=True)``): :math:`u = -\mathrm{lr}\,(\hat m_t/(\sqrt{\hat v_t + \epsilon_{root}} + \epsilon) + \lambda\theta)`.
+
+    :math:`\hat m_t = \beta_1 m_t/(1-\beta_1^{t+1}) + (1-\beta_1) g_t/(1-\beta_1^t)`, λ = 1e-4; runs
+    ``lrlessons.optimizers.nadam.update_constant_momentum`` with the decoupled decay around it.
+    """
+    _refuse("optax.nadamw", mu_dtype=mu_dtype, mask=mask)
+    _number("optax.nadamw", "weight_decay", weight_decay)
+    return framework_optimizer("optax.nadamw", _nadam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                               eps_root=eps_root, momentum_schedule="none", weight_decay=weight_decay,
+                               decoupled_weight_decay=True, zero_ok=_EPS0)

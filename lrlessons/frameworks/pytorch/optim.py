@@ -6,7 +6,7 @@ first. Each returns a core :class:`~lrlessons.optimizers.Optimizer` with PyTorch
 ε outside the square roots, the learning rate outside every momentum buffer, the first
 momentum buffer equal to the first gradient, ``weight_decay`` as an L2 term added to the
 gradient (decoupled in ``AdamW`` and with ``decoupled_weight_decay=True``).
-Sources: pytorch/pytorch ``torch/optim/{sgd,adagrad,rmsprop,adam,adamw,nadam,radam,adamax,adadelta}.py``.
+Sources: pytorch/pytorch ``torch/optim/{sgd,adagrad,rmsprop,adam,adamw,nadam,radam,adamax,adadelta,_muon}.py``.
 The math that runs is the core's canonical update in most cases (``opt.source`` prints it):
 ``Adam`` is Kingma & Ba's Algorithm 1 (``lrlessons.optimizers.adam.update``), ``SGD`` with
 momentum the heavy ball (``momentum.update``; with ``dampening``, ``momentum.update_dampened``),
@@ -32,12 +32,13 @@ import numpy as np
 
 from ..._checks import suggest_keywords
 from ...optimizers import adadelta, adafactor as _adafactor, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
+from ...optimizers.muon import muon as _muon
 from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta", "Adafactor"]
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta", "Adafactor", "Muon"]
 
 _BETAS = {"beta1": "betas[0]", "beta2": "betas[1]"}
 
@@ -210,3 +211,30 @@ def Adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps: Any = (None, 1e-3), 
                                lr=lr, beta2_decay=beta2_decay, eps1=np.finfo(np.float64).eps if eps1 is None else eps1,
                                eps2=eps2, clip_threshold=d, weight_decay=weight_decay, eps1_on="v_hat",
                                maximize=maximize)
+
+
+def Muon(lr: Any = 1e-3, weight_decay: Any = 0.1, momentum: Any = 0.95, nesterov: bool = True,
+         ns_coefficients: Any = (3.4445, -4.775, 2.0315), eps: Any = 1e-7, ns_steps: int = 5,
+         adjust_lr_fn: Any = None) -> Optimizer:
+    r"""``torch.optim.Muon`` (torch 2.13, ``torch/optim/_muon.py``): an EMA, Newton–Schulz in **bfloat16**, :math:`\sqrt{\max(1, m/n)}`.
+
+    :math:`B_t = B_{t-1} + (1-\mu)(g_t - B_{t-1})`, Nesterov :math:`U_t = B_t + (1-\mu)(g_t - B_t)`,
+    :math:`O_t` = PyTorch's bfloat16 Newton–Schulz (``ε`` clamps the norm in bfloat16),
+    :math:`\theta \leftarrow \theta(1 - \alpha\lambda) - \alpha r O_t` with
+    ``adjust_lr_fn`` ``None``/``'original'`` :math:`r = \sqrt{\max(1, m/n)}` or
+    ``'match_rms_adamw'`` :math:`r = 0.2\sqrt{\max(m, n)}`; λ uses the unadjusted rate.
+    **Default weight_decay is 0.1.** Runs ``lrlessons.optimizers.muon.update_ema_nesterov``
+    with ``ns_precision='bfloat16'`` (bit for bit torch's Newton–Schulz on the recorded inputs).
+
+    Shapes: θ ``(m, n)``, or ``(B, m, n)`` as B runs (the lrlessons batching convention; torch
+    raises for any parameter that is not 2-D, and so does this wrapper's ``init`` for a vector).
+    """
+    framework_flag("pytorch.Muon", "nesterov", nesterov)
+    if adjust_lr_fn not in (None, "original", "match_rms_adamw"):
+        raise ValueError(f"The 'adjust_lr_fn' parameter of pytorch.Muon must be None, 'original' or "
+                         f"'match_rms_adamw' (torch: Adjust learning rate function {adjust_lr_fn} is not "
+                         f"supported). Got {adjust_lr_fn!r} instead.")
+    return framework_optimizer("pytorch.Muon", _muon, lr=lr, weight_decay=weight_decay, momentum=momentum,
+                               nesterov=nesterov, ns_coefficients=ns_coefficients, eps=eps, ns_steps=ns_steps,
+                               adjust_lr=adjust_lr_fn, momentum_form="ema", eps_form="clamp",
+                               norm_precision="bfloat16", ns_precision="bfloat16")
