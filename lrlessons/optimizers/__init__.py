@@ -19,7 +19,11 @@ from .nadam import nadam
 from .radam import radam
 from .rmsprop import rmsprop
 from .sgd import sgd
+from .clip import clip_by_global_norm, clip_by_value
 
 FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta)}
 
 __all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES]
+
+# Wrappers of an optimizer (not in FACTORIES: they take an Optimizer, not a learning rate).
+__all__ += ["clip_by_global_norm", "clip_by_value"]
