@@ -40,7 +40,7 @@ def wsd_formula(t, peak_lr, total_steps, warmup_steps, decay_steps, final_lr, de
         warm = peak_lr * ((t + warmup_offset) / warmup_steps)            # P·(t + o)/W
     s = np.clip((t - decay_start) / decay_steps, 0.0, 1.0)               # s = min(t − (T − D), D)/D
     if decay_shape == "linear":
-        decay = peak_lr + (final_lr - peak_lr) * s                       # P + (F − P)·s
+        decay = final_lr + (peak_lr - final_lr) * (1 - s)                # F + (P − F)·(1 − s)
     elif decay_shape == "cosine":
         decay = final_lr + (peak_lr - final_lr) * (0.5 * (1 + np.cos(np.pi * s)))  # F + (P − F)·½(1 + cos πs)
     else:
@@ -124,12 +124,12 @@ def wsd(peak_lr: Any, total_steps: Any, warmup_steps: Any, decay_steps: Any, fin
     peak, final = np.broadcast_arrays(np.asarray(s.peak_lr, float), np.asarray(s.final_lr, float))
     if np.any(final > peak):
         i = np.argmax(final > peak)
-        raise ValueError(f"The 'final_lr' parameter of wsd must be in [0, peak_lr] (peak_lr={peak.flat[i]!r}). "
-                         f"Got {final.flat[i]!r} instead.")
+        raise ValueError(f"The 'final_lr' parameter of wsd must be in [0, peak_lr] (peak_lr={peak.flat[i].item()!r}). "
+                         f"Got {final.flat[i].item()!r} instead.")
     w, d, total = np.broadcast_arrays(*(np.asarray(v, float) for v in (s.warmup_steps, s.decay_steps, s.total_steps)))
     if np.any(w + d > total):
         i = np.argmax(w + d > total)
+        w, d, total = w.flat[i].item(), d.flat[i].item(), total.flat[i].item()
         raise ValueError(f"The 'warmup_steps' and 'decay_steps' parameters of wsd must add up to at most "
-                         f"total_steps={total.flat[i]!r}. Got warmup_steps={w.flat[i]!r} + "
-                         f"decay_steps={d.flat[i]!r} = {w.flat[i] + d.flat[i]!r} instead.")
+                         f"total_steps={total!r}. Got warmup_steps={w!r} + decay_steps={d!r} = {w + d!r} instead.")
     return s

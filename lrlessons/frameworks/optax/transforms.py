@@ -4,7 +4,7 @@ In optax every optimizer is a chain of gradient transformations, and
 ``optax.chain(optax.clip_by_global_norm(1.0), optax.adam(1e-3))`` puts a clipping step in front
 of Adam. lrlessons reproduces the chains that clip the gradient and then run one optimizer:
 :func:`clip_by_global_norm` and :func:`clip` return a :class:`GradientClip` (what to do to the
-gradient), and :func:`chain` applies the clips, in order, before the optimizer given last, with
+gradient), and :func:`chain` applies one clip before the optimizer given last, with
 the core wrappers :func:`~lrlessons.optimizers.clip_by_global_norm` (``form="threshold"``:
 optax's ``u`` if ``‖u‖ < c`` else ``(u/‖u‖)·c``) and :func:`~lrlessons.optimizers.clip_by_value`.
 The result is an ordinary :class:`~lrlessons.optimizers.base.Optimizer` named ``optax.chain``.
@@ -65,7 +65,7 @@ def clip(max_delta: Any) -> GradientClip:
 
 
 def chain(*args: Any) -> Optimizer:
-    """``optax.chain``: the clips, in order, then the optimizer given last (``optax.adam(...)`` etc.).
+    """``optax.chain``: a clip, then the optimizer given last (``optax.adam(...)`` etc.).
 
     >>> from lrlessons.frameworks.optax import sgd
     >>> chain(clip(1.0), sgd(0.1)).name
@@ -80,7 +80,10 @@ def chain(*args: Any) -> Optimizer:
             raise TypeError(f"Argument {i} of optax.chain must be optax.clip_by_global_norm(...) or optax.clip(...) "
                             f"(a transformation after an optimizer would act on its scaled update, which lrlessons "
                             f"does not reproduce). Got {t!r} instead.")
+    if len(args) > 2:
+        raise ValueError(f"optax.chain here takes one clip before the optimizer (each wrapper traces its own "
+                         f"'clipped' line). Got {len(args) - 1}: {args[:-1]!r}.")
     optimizer = args[-1]
-    for t in reversed(args[:-1]):                  # the first clip runs first: it is the outermost wrapper
+    for t in args[:-1]:
         optimizer = t.apply(optimizer)
     return replace(optimizer, name="optax.chain")
