@@ -500,3 +500,12 @@ def test_clip_wrappers_in_the_stepper_and_the_race():
     race = widgets.optimizer_race(problem="rosenbrock", optimizers=(opt, keras.Adam(learning_rate=0.1, clipvalue=1.0)),
                                   steps=40).app
     assert all(lane.error == "" and lane.run is not None for lane in race.lanes)
+
+
+def test_a_clipped_optimizer_shows_the_clip_and_then_the_wrapped_update():
+    from lrlessons import optimizers as O
+
+    names = [line.split("(")[0][4:] for line in O.clip_by_global_norm(O.adam(lr=0.1), 1.0).source.splitlines()
+             if line.startswith("def ")]
+    assert names == ["clip_norm_threshold", "update"]
+    assert O.clip_by_value(O.adam(lr=0.1), 0.5).parts[1:] == O.adam(lr=0.1).parts

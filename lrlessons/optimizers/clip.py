@@ -201,7 +201,7 @@ def clip_by_global_norm(optimizer: Optimizer, max_norm: Any, form: str = "thresh
         return theta, state, _joined(traced, tr, n, g)
 
     hp = dict(optimizer=optimizer, lr=optimizer.hyperparameters["lr"], max_norm=max_norm, form=form)
-    return Optimizer(f"clip_by_global_norm({optimizer.name})", hp, Update(update, equations, ("max_norm",), (clip,)),
+    return Optimizer(f"clip_by_global_norm({optimizer.name})", hp, Update(update, equations, ("max_norm",), (clip, *optimizer.parts)),
                      optimizer.init)
 
 
@@ -257,5 +257,5 @@ def clip_by_value(optimizer: Optimizer, clip_value: Any) -> Optimizer:
         return theta, state, _joined(traced, tr, g)
 
     hp = dict(optimizer=optimizer, lr=optimizer.hyperparameters["lr"], clip_value=clip_value)
-    return Optimizer(f"clip_by_value({optimizer.name})", hp, Update(update, equations, ("clip_value",), (clip_values,)),
+    return Optimizer(f"clip_by_value({optimizer.name})", hp, Update(update, equations, ("clip_value",), (clip_values, *optimizer.parts)),
                      optimizer.init)
