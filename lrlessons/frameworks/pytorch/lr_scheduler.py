@@ -637,7 +637,7 @@ def chainable_lr(scheduler: TorchScheduler, lr: Any, e: int) -> Any:
 
 
 def chained_scheduler_formula(t, lr, schedulers):
-    """torch's ``ChainedScheduler``: at every epoch each member's :func:`chainable_lr`, in list order, on the current lr."""
+    """torch's ``ChainedScheduler``: at every epoch each member's ``chainable_lr``, in list order, on the current lr."""
     members = [s.torch_scheduler for s in schedulers]
     current = _per_run(lr)
     for m in members:                                                            # construction (each member's e = 0)
@@ -660,7 +660,7 @@ class ChainedScheduler(S.Schedule):
 
     ``schedulers`` are this module's schedules (``ConstantLR(0.05, ...)``, ``ExponentialLR(0.05, ...)``),
     all with the same base lr (torch: all on the same optimizer). Torch's schedulers compute
-    the new lr from the current one (:func:`chainable_lr`), so the chain is their recursion, not
+    the new lr from the current one (``chainable_lr``), so the chain is their recursion, not
     a product of closed forms: ``CosineAnnealingLR`` steps affinely, and additively with its
     original base lr once per period. ``optimizer`` is accepted for torch's signature and must
     be ``None`` (there is no optimizer here). The constructor does not step: the members'
