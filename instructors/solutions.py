@@ -123,3 +123,11 @@ def tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
 def multistep_lr(step, learning_rate, milestones, gamma):
     k = np.sum(np.asarray(milestones) <= np.asarray(step)[..., None], axis=-1)   # k = #{m ≤ t}
     return learning_rate * gamma**k                      # η = η₀ γ^k
+
+
+@_solution
+def mup_lr_scales(width, base_width, optimizer):
+    m = np.asarray(width) / base_width                   # m = n / n₀
+    if optimizer == "sgd":
+        return m, np.ones_like(m), 1 / m                 # SGD: input η·m, hidden η, output η/m
+    return np.ones_like(m), 1 / m, 1 / m                 # Adam: input η, hidden η/m, output η/m

@@ -42,6 +42,7 @@ NAMES = (
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
     "triangular", "tf_adam_step", "multistep_lr",
+    "mup_lr_scales",
 )
 
 SIGNATURES = {
@@ -60,6 +61,7 @@ SIGNATURES = {
     "triangular": "triangular(step, base_lr, max_lr, step_size) -> lr",
     "tf_adam_step": "tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v)",
     "multistep_lr": "multistep_lr(step, learning_rate, milestones, gamma) -> lr",
+    "mup_lr_scales": "mup_lr_scales(width, base_width, optimizer) -> (input, hidden, output)",
 }
 
 
@@ -806,6 +808,62 @@ def _(step, learning_rate, milestones, gamma):
 def _(step, learning_rate, milestones, gamma):
     k = sum(np.asarray(step) >= m for m in milestones)
     return learning_rate - k * (1 - gamma) * learning_rate
+
+
+# mup_lr_scales
+def _mup_rows(width, base_width, optimizer, sgd, adam):
+    m = np.asarray(width, dtype=float) / base_width
+    one = np.ones_like(m)
+    return tuple(v * one for v in (sgd(m) if optimizer == "sgd" else adam(m)))
+
+
+@mistake("mup_lr_scales", "sp")
+def _(width, base_width, optimizer):
+    one = np.ones_like(np.asarray(width, dtype=float))
+    return one, one, one
+
+
+@mistake("mup_lr_scales", "absolute_width")
+def _(width, base_width, optimizer):
+    return _mup_rows(width, 1, optimizer, lambda m: (m, 1, 1 / m), lambda m: (1, 1 / m, 1 / m))
+
+
+@mistake("mup_lr_scales", "inverted")
+def _(width, base_width, optimizer):
+    m = base_width / np.asarray(width, dtype=float)
+    if optimizer == "sgd":
+        return m, np.ones_like(m), 1 / m
+    return np.ones_like(m), 1 / m, 1 / m
+
+
+@mistake("mup_lr_scales", "swapped_optimizers")
+def _(width, base_width, optimizer):
+    other = "adam" if optimizer == "sgd" else "sgd"
+    return _mup_rows(width, base_width, other, lambda m: (m, 1, 1 / m), lambda m: (1, 1 / m, 1 / m))
+
+
+@mistake("mup_lr_scales", "sgd_like_adam")
+def _(width, base_width, optimizer):
+    m = np.asarray(width) / base_width
+    return np.ones_like(m), 1 / m, 1 / m
+
+
+@mistake("mup_lr_scales", "adam_hidden_unscaled")
+def _(width, base_width, optimizer):
+    return _mup_rows(width, base_width, optimizer, lambda m: (m, 1, 1 / m), lambda m: (1, 1, 1 / m))
+
+
+@mistake("mup_lr_scales", "output_unscaled")
+def _(width, base_width, optimizer):
+    return _mup_rows(width, base_width, optimizer, lambda m: (m, 1, 1), lambda m: (1, 1 / m, 1))
+
+
+@mistake("mup_lr_scales", "sqrt")
+def _(width, base_width, optimizer):
+    m = np.sqrt(np.asarray(width) / base_width)
+    if optimizer == "sgd":
+        return m, np.ones_like(m), 1 / m
+    return np.ones_like(m), 1 / m, 1 / m
 
 
 # In-place versions of the right answer: the values are right, the caller's arrays change.

@@ -161,3 +161,100 @@ def test_bad_input_names_the_parameter():
         wd.train("mlp", X, Y, 0.1)
     with pytest.raises(ValueError, match="'optimizer' parameter of layer_rules"):
         wd.WidthMLP(64, optimizer="lion")
+
+
+@pytest.mark.parametrize("optimizer", wd.OPTIMIZERS)
+def test_the_first_update_is_proportional_to_the_rate(optimizer):
+    """What lets the widget compute once per width: SGD's and Adam's first steps are linear in η."""
+    x, y = wd.teacher_task(samples=16)
+    net = wd.WidthMLP(128, parametrization="mup", optimizer=optimizer)
+    one = wd.update_ratios(net, x, y, lr=1.0)
+    small = wd.update_ratios(net, x, y, lr=3e-4)
+    for key in one:
+        np.testing.assert_allclose(small[key], 3e-4 * one[key], rtol=1e-12)
+
+
+# -- the widget -----------------------------------------------------------------------------
+ipywidgets = pytest.importorskip("ipywidgets")
+
+
+def test_update_ratio_widget_shows_the_library_numbers():
+    from lrlessons import widgets
+
+    box = widgets.update_ratios(width=128, lr=1e-2, optimizer="sgd")
+    app = box.app
+    assert "lrl-width" in box._dom_classes and app.last_error is None and app.image.value
+    x, y = wd.teacher_task(samples=64)
+    expected = wd.update_ratios(wd.WidthMLP(128, parametrization="mup", optimizer="sgd"), x, y, lr=1e-2)
+    heights = [b.get_height() + b.get_y() for b in app.bars["mup", "feature"]]
+    np.testing.assert_allclose(heights, expected["feature"], rtol=1e-9)
+    assert f"{expected['weight'][0]:.2e}" in app.table.value
+    renders, cached = app.renders, dict(app._cache)
+    app.lr.value = 1e-3                                        # only bars move: no new computation
+    assert app.renders == renders + 1 and app._cache.keys() == cached.keys()
+    heights = [b.get_height() + b.get_y() for b in app.bars["mup", "feature"]]
+    np.testing.assert_allclose(heights, expected["feature"] / 10, rtol=1e-9)
+    fig = app.static_figure()
+    assert len(fig.axes) == 2 and fig.axes[0].get_yscale() == "log"
+
+
+def test_update_ratio_widget_mup_bars_stay_and_sp_bars_grow_with_width():
+    from lrlessons import widgets
+
+    app = widgets.update_ratios(width=128, optimizer="adam").app
+    before = {k: np.array([b.get_height() for b in bars]) for k, bars in app.bars.items()}
+    app.width.value = 1024
+    after = {k: np.array([b.get_height() for b in bars]) for k, bars in app.bars.items()}
+    assert np.all(after["mup", "feature"][:2] / before["mup", "feature"][:2] < 1.4)
+    assert after["sp", "feature"][1] / before["sp", "feature"][1] > 4
+
+
+def test_update_ratio_widget_controls_at_their_extremes():
+    from test_robustness_widgets import check_no_raw_message, drive
+
+    from lrlessons import widgets
+
+    app = widgets.update_ratios().app
+    assert drive(app) >= 4
+    check_no_raw_message(app, "end")
+    for bars in app.bars.values():
+        assert all(np.isfinite(b.get_height()) and b.get_height() >= 0 for b in bars)
+
+
+def test_update_ratio_widget_arguments_are_checked():
+    from lrlessons import widgets
+
+    with pytest.raises(ValueError, match="'width' parameter of update_ratios must be in \\[64, 1024\\]"):
+        widgets.update_ratios(width=2048)
+    with pytest.raises(ValueError, match="'optimizer' parameter of update_ratios.*Did you mean 'adam'"):
+        widgets.update_ratios(optimizer="adm")
+
+
+# -- the exercise ---------------------------------------------------------------------------
+def test_mup_lr_scales_exercise_accepts_a_plain_solution_and_names_a_mistake():
+    from lrlessons import exercises
+
+    def solution(width, base_width, optimizer):
+        m = np.asarray(width) / base_width
+        if optimizer == "sgd":
+            return m, np.ones_like(m), 1 / m
+        return np.ones_like(m), 1 / m, 1 / m
+
+    assert exercises.check("mup_lr_scales", solution).passed
+
+    def all_over_m(width, base_width, optimizer):               # Adam's row for SGD too
+        m = np.asarray(width) / base_width
+        return np.ones_like(m), 1 / m, 1 / m
+
+    result = exercises.check_mup_lr_scales(all_over_m)
+    assert not result.passed and result.mistake == "sgd_like_adam"
+    assert "The line that differs: input weights: m for SGD, 1 for Adam" in result.message
+
+
+def test_mup_lr_scales_stub_reads_not_attempted_yet():
+    from lrlessons import exercises
+
+    def stub(width, base_width, optimizer):
+        raise NotImplementedError
+
+    assert "not attempted yet" in exercises.check("mup_lr_scales", stub)._repr_html_()

@@ -17,6 +17,8 @@ function                   class (``.app``)                    what it shows
                                                                path, with theory overlays
 ``framework_diff``         :class:`FrameworkDiff`              one optimizer in 4 frameworks
 ``lr_range_test``          :class:`RangeTest`                  loss vs lr, suggested range
+``update_ratios``          :class:`UpdateRatios`               per-layer update sizes of an
+                                                               MLP, SP vs μP, any width
 =========================  ==================================  ==============================
 
 One run loop: every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
@@ -48,6 +50,7 @@ from .rangetest import RangeTest
 from .schedule import ScheduleExplorer
 from .stepper import EquationStepper
 from .sweep import SweepExplorer
+from .width import UpdateRatios
 
 __all__ = [
     "equation_stepper",
@@ -64,6 +67,8 @@ __all__ = [
     "SweepExplorer",
     "FrameworkDiff",
     "RangeTest",
+    "update_ratios",
+    "UpdateRatios",
 ]
 
 
@@ -74,6 +79,7 @@ _CSS = {
     SweepExplorer: "lrl-sweep",
     FrameworkDiff: "lrl-frameworks",
     RangeTest: "lrl-rangetest",
+    UpdateRatios: "lrl-width",
 }
 
 
@@ -123,6 +129,11 @@ def framework_diff(name: str = "adam", problem: Any = "rosenbrock", lr: float | 
 def lr_range_test(problem: str = "logistic_regression", optimizer: str = "sgd"):
     """The learning-rate range test (a heuristic) on a data problem: loss vs lr, suggested range."""
     return _box(RangeTest(problem=problem, optimizer=optimizer))
+
+
+def update_ratios(width: int = 256, lr: float = 1e-2, optimizer: str = "adam"):
+    """Per-layer sizes of an MLP's first update (weights and features), SP vs μP, at any width."""
+    return _box(UpdateRatios(width=width, lr=lr, optimizer=optimizer))
 
 
 def _version(name: str) -> str:
