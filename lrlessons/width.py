@@ -63,7 +63,7 @@ import numpy as np
 from . import optimizers
 from ._checks import check_choice, check_integer, check_interval, suggest_keywords
 
-__all__ = ["PARAMETRIZATIONS", "OPTIMIZERS", "LayerRule", "layer_rules", "WidthMLP", "WidthRun",
+__all__ = ["PARAMETRIZATIONS", "OPTIMIZERS", "LayerRule", "layer_scales", "layer_rules", "WidthMLP", "WidthRun",
            "teacher_task", "train", "update_ratios", "optimal_lr"]
 
 PARAMETRIZATIONS = ("sp", "mup")
@@ -87,16 +87,25 @@ class LayerRule(NamedTuple):
     bias_lr_scale: float
 
 
-def _scales(kind: str, parametrization: str, optimizer: str, m: float) -> tuple[float, float, float]:
-    """(variance factor, weight lr scale, bias lr scale) of a layer, Yang et al. (2022) Table 3."""
+def layer_scales(kind: str, parametrization: str, optimizer: str, m: float) -> tuple[float, float, float]:
+    """(init variance × fan_in, weight lr scale, bias lr scale) of a layer (Yang et al. 2022, Table 3).
+
+    ``kind`` is ``"input"``, ``"hidden"`` or ``"output"``; ``m`` = width / base width.
+
+    >>> layer_scales("output", "mup", "sgd", 4.0)
+    (0.25, 0.25, 1.0)
+    """
+    check_choice("layer_scales", "kind", kind, ("input", "hidden", "output"))
+    check_choice("layer_scales", "parametrization", parametrization, PARAMETRIZATIONS)
+    check_choice("layer_scales", "optimizer", optimizer, OPTIMIZERS)
     if parametrization == "sp":
-        return 1.0, 1.0, 1.0
+        return 1.0, 1.0, 1.0                     # SP: variance 1/fan_in, one rate η everywhere
     sgd = optimizer == "sgd"
     if kind == "input":                          # input weights and biases: η·fan_out (SGD), η (Adam)
         return 1.0, (m if sgd else 1.0), (m if sgd else 1.0)
-    if kind == "hidden":                         # hidden weights: η (SGD), η/fan_in (Adam)
+    if kind == "hidden":                         # hidden weights: η (SGD), η/fan_in (Adam); biases as input
         return 1.0, (1.0 if sgd else 1 / m), (m if sgd else 1.0)
-    return 1 / m, 1 / m, 1.0                     # output: var 1/fan_in², η/fan_in; its bias: η
+    return 1 / m, 1 / m, 1.0                     # output: variance 1/fan_in², rate η/fan_in; its bias: η
 
 
 @suggest_keywords
@@ -153,7 +162,7 @@ def layer_rules(width: int, depth: int = 2, d_in: int = 8, d_out: int = 1, param
     shapes += [("output", "output", (width, d_out))]
     rules = []
     for kind, name, (fan_in, fan_out) in shapes:
-        var, lr_scale, bias_lr_scale = _scales(kind, parametrization, optimizer, m)
+        var, lr_scale, bias_lr_scale = layer_scales(kind, parametrization, optimizer, m)
         rules.append(LayerRule(name, kind, (fan_in, fan_out), float(np.sqrt(var / fan_in)), 1.0,
                                float(lr_scale), float(bias_lr_scale)))
     return tuple(rules)

@@ -258,3 +258,32 @@ def test_mup_lr_scales_stub_reads_not_attempted_yet():
         raise NotImplementedError
 
     assert "not attempted yet" in exercises.check("mup_lr_scales", stub)._repr_html_()
+# -- the stored sweeps ----------------------------------------------------------------------
+def test_stored_sweeps_have_every_width_and_rate():
+    from lrlessons import reference
+
+    data = reference.load("width_sweeps")
+    widths = data["settings"]["widths"]
+    assert widths == [64, 128, 256, 512, 1024]
+    for opt, log2 in data["settings"]["log2_lrs"].items():
+        for par in ("sp", "mup"):
+            for n in widths:
+                cell = data["sweeps"][opt][par][str(n)]
+                assert len(cell["mean_loss"]) == len(cell["final_loss"]) == len(log2)
+        # at the base width SP and μP are the same network, so the same numbers
+        assert data["sweeps"][opt]["sp"]["64"] == data["sweeps"][opt]["mup"]["64"]
+
+
+def test_stored_sweeps_reproduce_at_a_small_width():
+    """The stored numbers are what lrlessons.width computes (width 128, a few rates)."""
+    from lrlessons import reference
+
+    data = reference.load("width_sweeps")
+    s = data["settings"]
+    x, y = wd.teacher_task(samples=s["samples"])
+    for opt in ("sgd", "adam"):
+        log2 = np.array(s["log2_lrs"][opt], dtype=float)
+        net = wd.WidthMLP(128, depth=s["depth"], parametrization="mup", optimizer=opt, base_width=s["base_width"])
+        run = wd.train(net, x, y, 2.0 ** log2[:4], steps=s["steps"], seed=s["seed"])
+        stored = data["sweeps"][opt]["mup"]["128"]["mean_loss"][:4]
+        np.testing.assert_allclose(run.loss.mean(axis=0), stored, rtol=1e-9)
