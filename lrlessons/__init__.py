@@ -21,7 +21,6 @@ _LAZY = {
     "reference": ("lrlessons.reference", None),
     "viz": ("lrlessons.viz", None),
     "widgets": ("lrlessons.widgets", None),
-    "width": ("lrlessons.width", None),
 }
 
 __all__ = ["optimizers", "schedules", "run", "sweep", "lr_range_test", "Trajectory", "__version__", *_LAZY]

@@ -11,7 +11,7 @@ Adam                1                :math:`1/m`      :math:`1/m`
 ==================  ===============  ===============  ===============
 
 (SP multiplies every layer by 1; at :math:`n = n_0` the two agree.) The reference is the
-library's :func:`lrlessons.width.layer_rules` (``lr_scale`` of the input, first hidden and
+library's ``lrlessons.width.layer_rules`` (``lr_scale`` of the input, first hidden and
 output layers).
 
 >>> from lrlessons.exercises.engine import check

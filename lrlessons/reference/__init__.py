@@ -15,7 +15,7 @@ modern_*      the optimizers and schedules of 2023–2026 (Muon, Lion, schedule-
               LAMB, LARS, clipping, ChainedScheduler, ...) run by torch, Keras, optax and
               ``schedulefree`` (``tools/make_fixtures_modern.py``; semantics in
               ``tools/modern_frameworks.md``); not used by the core yet
-width_sweeps  learning-rate sweeps of :mod:`lrlessons.width`'s MLP at widths 64 ... 1024 in SP
+width_sweeps  learning-rate sweeps of ``lrlessons.width``'s MLP at widths 64 ... 1024 in SP
               and μP, SGD and Adam (``tools/make_width_sweeps.py``; lrlessons' own numbers,
               too slow to compute in lesson 14)
 ============  ================================================================================

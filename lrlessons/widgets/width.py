@@ -22,7 +22,7 @@ class UpdateRatios(App):
     Left: CS231n's update-to-weight ratio :math:`\lVert\Delta W\rVert/\lVert W\rVert` (its rule of
     thumb, about 1e-3, dashed). Right: :math:`\lVert h\,\Delta W\rVert/\lVert h W\rVert`, how much
     the update changes what each layer computes on the data (what μP keeps independent of the
-    width; :func:`lrlessons.width.update_ratios`). Controls: width, learning rate, optimizer.
+    width; ``lrlessons.width.update_ratios``). Controls: width, learning rate, optimizer.
 
     The first update from the initial weights is proportional to the rate for SGD and for
     Adam (whose first step is :math:`-\eta\, g/(|g| + \epsilon)`), so the ratios are computed
