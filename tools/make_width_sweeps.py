@@ -11,7 +11,7 @@ hidden layers, base width 64, so SP and μP coincide at width 64) with every lea
 a grid of powers of 2, full batch, on :func:`lrlessons.width.teacher_task` (128 samples),
 and stores per learning rate the mean training loss over the run (the area under the
 training curve: it rewards fast, stable training and has no flat zero plateau) and the final
-loss (``null`` where the run diverged). It takes about 15 minutes on one core; lesson 14
+loss (``null`` where the run diverged). It took about 10 minutes on one core here; lesson 14
 loads the result with ``lrlessons.reference.load("width_sweeps")``.
 """
 
