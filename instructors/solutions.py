@@ -142,3 +142,10 @@ def power_iteration(A, iters, seed):
         lam = v @ w                                      # λ = vᵀ A v
         v = w / np.linalg.norm(w)                        # v ← w / ‖w‖
     return lam
+
+
+def mup_lr_scales(width, base_width, optimizer):
+    m = np.asarray(width) / base_width                   # m = n / n₀
+    if optimizer == "sgd":
+        return m, np.ones_like(m), 1 / m                 # SGD: input η·m, hidden η, output η/m
+    return np.ones_like(m), 1 / m, 1 / m                 # Adam: input η, hidden η/m, output η/m

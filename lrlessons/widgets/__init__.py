@@ -21,6 +21,8 @@ function                   class (``.app``)                    what it shows
                                                                size × lr, the optimal-lr ridge
 ``edge_of_stability``      :class:`EdgeOfStability`            GD's loss and sharpness vs
                                                                2/η, with or without warmup
+``update_ratios``          :class:`UpdateRatios`               per-layer update sizes of an
+                                                               MLP, SP vs μP, any width
 =========================  ==================================  ==============================
 
 One run loop: every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
@@ -54,6 +56,7 @@ from .schedule import ScheduleExplorer
 from .stepper import EquationStepper
 from .sweep import SweepExplorer
 from .batch_size import BatchSizeExplorer
+from .width import UpdateRatios
 
 __all__ = [
     "equation_stepper",
@@ -74,6 +77,8 @@ __all__ = [
     "BatchSizeExplorer",
     "edge_of_stability",
     "EdgeOfStability",
+    "update_ratios",
+    "UpdateRatios",
 ]
 
 
@@ -86,6 +91,7 @@ _CSS = {
     RangeTest: "lrl-rangetest",
     BatchSizeExplorer: "lrl-batchsize",
     EdgeOfStability: "lrl-edge",
+    UpdateRatios: "lrl-width",
 }
 
 
@@ -145,6 +151,11 @@ def batch_size_explorer(optimizer: str = "sgd"):
 def edge_of_stability(lr: float = 4.0, warmup: int = 0):
     """Full-batch GD on the lesson MLP: loss and sharpness against 2/η_t for a peak rate and a warmup."""
     return _box(EdgeOfStability(lr=lr, warmup=warmup))
+
+
+def update_ratios(width: int = 256, lr: float = 1e-2, optimizer: str = "adam"):
+    """Per-layer sizes of an MLP's first update (weights and features), SP vs μP, at any width."""
+    return _box(UpdateRatios(width=width, lr=lr, optimizer=optimizer))
 
 
 def _version(name: str) -> str:
