@@ -144,6 +144,7 @@ def power_iteration(A, iters, seed):
     return lam
 
 
+@_solution
 def mup_lr_scales(width, base_width, optimizer):
     m = np.asarray(width) / base_width                   # m = n / n₀
     if optimizer == "sgd":
