@@ -123,3 +123,10 @@ def tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
 def multistep_lr(step, learning_rate, milestones, gamma):
     k = np.sum(np.asarray(milestones) <= np.asarray(step)[..., None], axis=-1)   # k = #{m ≤ t}
     return learning_rate * gamma**k                      # η = η₀ γ^k
+
+
+@_solution
+def lion_step(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c = beta1 * m + (1 - beta1) * grad                   # c_t = β₁ m_{t-1} + (1-β₁) g_t
+    m = beta2 * m + (1 - beta2) * grad                   # m_t = β₂ m_{t-1} + (1-β₂) g_t
+    return theta - lr * (np.sign(c) + weight_decay * theta), m   # θ − α(sign(c) + λθ)

@@ -42,6 +42,7 @@ NAMES = (
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
     "triangular", "tf_adam_step", "multistep_lr",
+    "lion_step",                                           # lesson 13
 )
 
 SIGNATURES = {
@@ -60,6 +61,7 @@ SIGNATURES = {
     "triangular": "triangular(step, base_lr, max_lr, step_size) -> lr",
     "tf_adam_step": "tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v)",
     "multistep_lr": "multistep_lr(step, learning_rate, milestones, gamma) -> lr",
+    "lion_step": "lion_step(theta, grad, m, lr, beta1, beta2, weight_decay) -> (theta, m)",
 }
 
 
@@ -808,6 +810,59 @@ def _(step, learning_rate, milestones, gamma):
     return learning_rate - k * (1 - gamma) * learning_rate
 
 
+# lion_step
+def _lion_c_m(grad, m, beta1, beta2):
+    return beta1 * m + (1 - beta1) * grad, beta2 * m + (1 - beta2) * grad
+
+
+@mistake("lion_step", "sign_of_m")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    _, m = _lion_c_m(grad, m, beta1, beta2)
+    return theta - lr * np.sign(m) - lr * weight_decay * theta, m
+
+
+@mistake("lion_step", "new_m_in_c")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    m = beta2 * m + (1 - beta2) * grad
+    return theta - lr * (np.sign(beta1 * m + (1 - beta1) * grad) + weight_decay * theta), m
+
+
+@mistake("lion_step", "swapped_betas")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad, m, beta2, beta1)
+    return theta - lr * (np.sign(c) + weight_decay * theta), m
+
+
+@mistake("lion_step", "no_sign")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad, m, beta1, beta2)
+    return theta - lr * c - lr * weight_decay * theta, m
+
+
+@mistake("lion_step", "decay_no_lr")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad, m, beta1, beta2)
+    return (1 - weight_decay) * theta - lr * np.sign(c), m
+
+
+@mistake("lion_step", "l2_coupled")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad + weight_decay * theta, m, beta1, beta2)
+    return theta - lr * np.sign(c), m
+
+
+@mistake("lion_step", "decay_after")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad, m, beta1, beta2)
+    return (theta - lr * np.sign(c)) * (1 - lr * weight_decay), m
+
+
+@mistake("lion_step", "uphill")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad, m, beta1, beta2)
+    return theta * (1 - lr * weight_decay) + lr * np.sign(c), m
+
+
 # In-place versions of the right answer: the values are right, the caller's arrays change.
 MUTATING = {}
 
@@ -866,6 +921,14 @@ def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
     v *= beta2
     v += (1 - beta2) * grad**2
     return theta - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps), m, v
+
+
+@mutating("lion_step", "m")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c = beta1 * m + (1 - beta1) * grad
+    m *= beta2
+    m += (1 - beta2) * grad
+    return theta - lr * (np.sign(c) + weight_decay * theta), m
 
 
 @mutating("adamw_step", "theta")

@@ -22,7 +22,7 @@ topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step
 ``rmsprop_step``, ``tf_rmsprop_step``), ``adam`` (``adam_step``, ``adamw_step``), ``decay``
 (``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
 ``article_warmup``), ``cyclical`` (``triangular``), ``frameworks`` (``tf_adam_step``, the ε-hat Adam of
-TF1 and Keras) and ``step_decay`` (``multistep_lr``).
+TF1 and Keras), ``step_decay`` (``multistep_lr``) and ``sign_orthogonal`` (``lion_step``).
 :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
@@ -59,6 +59,7 @@ from .momentum import MOMENTUM_STEP, NESTEROV_STEP
 from .warmup import ARTICLE_WARMUP, LINEAR_WARMUP
 from .cyclical import TRIANGULAR
 from .step_decay import MULTISTEP_LR
+from .sign_orthogonal import LION_STEP
 
 __all__ = [
     "available", "describe", "check", "CheckResult", "CaseResult", "Description", "EXERCISES",
@@ -66,6 +67,7 @@ __all__ = [
     "check_rmsprop_step", "check_tf_rmsprop_step", "check_adam_step", "check_adamw_step",
     "check_exponential_decay", "check_cosine_decay", "check_linear_warmup", "check_article_warmup",
     "check_triangular", "check_tf_adam_step", "check_multistep_lr",
+    "check_lion_step",
 ]
 
 #: Every exercise by name, in lesson order.
@@ -79,6 +81,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     TRIANGULAR,                                         # 07 cyclical learning rates
     TF_ADAM_STEP,                                       # 08 frameworks differ
     MULTISTEP_LR,                                       # 09 putting it together (step decay)
+    LION_STEP,                                          # 13 sign and orthogonal updates
 )}
 
 
@@ -219,3 +222,8 @@ def check_tf_adam_step(fn: Callable) -> CheckResult:
 def check_multistep_lr(fn: Callable) -> CheckResult:
     """``check('multistep_lr', fn)``: see :func:`check` and ``describe('multistep_lr')``."""
     return check("multistep_lr", fn)
+
+
+def check_lion_step(fn: Callable) -> CheckResult:
+    """``check('lion_step', fn)``: see :func:`check` and ``describe('lion_step')``."""
+    return check("lion_step", fn)
