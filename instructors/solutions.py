@@ -126,6 +126,25 @@ def multistep_lr(step, learning_rate, milestones, gamma):
 
 
 @_solution
+def two_batch_noise_scale(sq_small, sq_big, b_small, b_big):
+    s, big = np.mean(sq_small), np.mean(sq_big)                     # average first
+    trace = (s - big) / (1 / b_small - 1 / b_big)                   # tr Σ
+    g_sq = (b_big * big - b_small * s) / (b_big - b_small)          # |G|²
+    return g_sq, trace, trace / g_sq                                # B_simple = tr Σ / |G|²
+
+
+@_solution
+def power_iteration(A, iters, seed):
+    v = np.random.default_rng(seed).normal(size=A.shape[-1])
+    v = v / np.linalg.norm(v)                            # v₀, ‖v₀‖ = 1
+    for _ in range(iters):
+        w = A @ v                                        # w = A v
+        lam = v @ w                                      # λ = vᵀ A v
+        v = w / np.linalg.norm(w)                        # v ← w / ‖w‖
+    return lam
+
+
+@_solution
 def lion_step(theta, grad, m, lr, beta1, beta2, weight_decay):
     c = beta1 * m + (1 - beta1) * grad                   # c_t = β₁ m_{t-1} + (1-β₁) g_t
     m = beta2 * m + (1 - beta2) * grad                   # m_t = β₂ m_{t-1} + (1-β₂) g_t

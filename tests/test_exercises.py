@@ -42,6 +42,8 @@ NAMES = (
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
     "triangular", "tf_adam_step", "multistep_lr",
+    "power_iteration",                                     # lesson 11
+    "two_batch_noise_scale",                               # lesson 12
     "lion_step",                                           # lesson 13
 )
 
@@ -61,6 +63,8 @@ SIGNATURES = {
     "triangular": "triangular(step, base_lr, max_lr, step_size) -> lr",
     "tf_adam_step": "tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v)",
     "multistep_lr": "multistep_lr(step, learning_rate, milestones, gamma) -> lr",
+    "two_batch_noise_scale": "two_batch_noise_scale(sq_small, sq_big, b_small, b_big) -> (g_sq, trace, b_simple)",
+    "power_iteration": "power_iteration(A, iters, seed) -> lam",
     "lion_step": "lion_step(theta, grad, m, lr, beta1, beta2, weight_decay) -> (theta, m)",
 }
 
@@ -808,6 +812,99 @@ def _(step, learning_rate, milestones, gamma):
 def _(step, learning_rate, milestones, gamma):
     k = sum(np.asarray(step) >= m for m in milestones)
     return learning_rate - k * (1 - gamma) * learning_rate
+
+
+# two_batch_noise_scale
+@mistake("two_batch_noise_scale", "mean_of_ratios")
+def _(sq_small, sq_big, b_small, b_big):
+    tr = (np.asarray(sq_small) - sq_big) / (1 / b_small - 1 / b_big)
+    g = (b_big * np.asarray(sq_big) - b_small * np.asarray(sq_small)) / (b_big - b_small)
+    return np.mean(g), np.mean(tr), np.mean(tr / g)
+
+
+@mistake("two_batch_noise_scale", "batch_not_inverse")
+def _(sq_small, sq_big, b_small, b_big):
+    s, b = np.mean(sq_small), np.mean(sq_big)
+    g = (b_big * b - b_small * s) / (b_big - b_small)
+    return g, (s - b) / (b_big - b_small), (s - b) / (b_big - b_small) / g
+
+
+@mistake("two_batch_noise_scale", "swapped_weights")
+def _(sq_small, sq_big, b_small, b_big):
+    s, b = np.mean(sq_small), np.mean(sq_big)
+    tr = (s - b) / (1 / b_small - 1 / b_big)
+    g = (b_big * s - b_small * b) / (b_big - b_small)
+    return g, tr, tr / g
+
+
+@mistake("two_batch_noise_scale", "big_batch_as_truth")
+def _(sq_small, sq_big, b_small, b_big):
+    s, b = np.mean(sq_small), np.mean(sq_big)
+    tr = (s - b) / (1 / b_small - 1 / b_big)
+    return b, tr, tr / b
+
+
+@mistake("two_batch_noise_scale", "inverted_ratio")
+def _(sq_small, sq_big, b_small, b_big):
+    s, b = np.mean(sq_small), np.mean(sq_big)
+    tr = (s - b) / (1 / b_small - 1 / b_big)
+    g = (b_big * b - b_small * s) / (b_big - b_small)
+    return g, tr, g / tr
+# power_iteration
+def _unit_start(A, seed):
+    v = np.random.default_rng(seed).normal(size=A.shape[-1])
+    return v / np.linalg.norm(v)
+
+
+@mistake("power_iteration", "exact")
+def _(A, iters, seed):
+    return np.linalg.eigvalsh(A)[-1]
+
+
+@mistake("power_iteration", "norm")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    for _ in range(iters):
+        w = A @ v
+        lam, v = np.linalg.norm(w), w / np.linalg.norm(w)
+    return lam
+
+
+@mistake("power_iteration", "no_normalise")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    for _ in range(iters):
+        w = A @ v
+        lam, v = v @ w, w
+    return lam
+
+
+@mistake("power_iteration", "raw_start")
+def _(A, iters, seed):
+    v = np.random.default_rng(seed).normal(size=A.shape[-1])
+    for _ in range(iters):
+        w = A @ v
+        lam, v = v @ w, w / np.linalg.norm(w)
+    return lam
+
+
+@mistake("power_iteration", "one_more")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    for _ in range(iters):
+        v = A @ v
+        v = v / np.linalg.norm(v)
+    return v @ (A @ v)
+
+
+@mistake("power_iteration", "one_fewer")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    lam = v @ (A @ v)
+    for _ in range(iters - 1):
+        w = A @ v
+        lam, v = v @ w, w / np.linalg.norm(w)
+    return lam
 
 
 # lion_step

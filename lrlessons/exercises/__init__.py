@@ -22,7 +22,8 @@ topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step
 ``rmsprop_step``, ``tf_rmsprop_step``), ``adam`` (``adam_step``, ``adamw_step``), ``decay``
 (``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
 ``article_warmup``), ``cyclical`` (``triangular``), ``frameworks`` (``tf_adam_step``, the ε-hat Adam of
-TF1 and Keras), ``step_decay`` (``multistep_lr``) and ``sign_orthogonal`` (``lion_step``).
+TF1 and Keras), ``step_decay`` (``multistep_lr``), ``sharpness`` (``power_iteration``),
+``batch_size`` (``two_batch_noise_scale``) and ``sign_orthogonal`` (``lion_step``).
 :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
@@ -59,6 +60,8 @@ from .momentum import MOMENTUM_STEP, NESTEROV_STEP
 from .warmup import ARTICLE_WARMUP, LINEAR_WARMUP
 from .cyclical import TRIANGULAR
 from .step_decay import MULTISTEP_LR
+from .batch_size import TWO_BATCH_NOISE_SCALE
+from .sharpness import POWER_ITERATION
 from .sign_orthogonal import LION_STEP
 
 __all__ = [
@@ -67,6 +70,8 @@ __all__ = [
     "check_rmsprop_step", "check_tf_rmsprop_step", "check_adam_step", "check_adamw_step",
     "check_exponential_decay", "check_cosine_decay", "check_linear_warmup", "check_article_warmup",
     "check_triangular", "check_tf_adam_step", "check_multistep_lr",
+    "check_two_batch_noise_scale",
+    "check_power_iteration",
     "check_lion_step",
 ]
 
@@ -81,6 +86,8 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     TRIANGULAR,                                         # 07 cyclical learning rates
     TF_ADAM_STEP,                                       # 08 frameworks differ
     MULTISTEP_LR,                                       # 09 putting it together (step decay)
+    POWER_ITERATION,                                    # 11 the edge of stability
+    TWO_BATCH_NOISE_SCALE,                              # 12 batch size and noise
     LION_STEP,                                          # 13 sign and orthogonal updates
 )}
 
@@ -222,6 +229,16 @@ def check_tf_adam_step(fn: Callable) -> CheckResult:
 def check_multistep_lr(fn: Callable) -> CheckResult:
     """``check('multistep_lr', fn)``: see :func:`check` and ``describe('multistep_lr')``."""
     return check("multistep_lr", fn)
+
+
+def check_two_batch_noise_scale(fn: Callable) -> CheckResult:
+    """``check('two_batch_noise_scale', fn)``: see :func:`check` and ``describe('two_batch_noise_scale')``."""
+    return check("two_batch_noise_scale", fn)
+
+
+def check_power_iteration(fn: Callable) -> CheckResult:
+    """``check('power_iteration', fn)``: see :func:`check` and ``describe('power_iteration')``."""
+    return check("power_iteration", fn)
 
 
 def check_lion_step(fn: Callable) -> CheckResult:

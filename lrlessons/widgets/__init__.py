@@ -17,6 +17,10 @@ function                   class (``.app``)                    what it shows
                                                                path, with theory overlays
 ``framework_diff``         :class:`FrameworkDiff`              one optimizer in 4 frameworks
 ``lr_range_test``          :class:`RangeTest`                  loss vs lr, suggested range
+``batch_size_explorer``    :class:`BatchSizeExplorer`          steps to target over batch
+                                                               size × lr, the optimal-lr ridge
+``edge_of_stability``      :class:`EdgeOfStability`            GD's loss and sharpness vs
+                                                               2/η, with or without warmup
 =========================  ==================================  ==============================
 
 One run loop: every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
@@ -43,11 +47,13 @@ from typing import Any, Sequence
 
 from .base import App
 from .diff import FrameworkDiff
+from .edge import EdgeOfStability
 from .race import OptimizerRace
 from .rangetest import RangeTest
 from .schedule import ScheduleExplorer
 from .stepper import EquationStepper
 from .sweep import SweepExplorer
+from .batch_size import BatchSizeExplorer
 
 __all__ = [
     "equation_stepper",
@@ -64,6 +70,10 @@ __all__ = [
     "SweepExplorer",
     "FrameworkDiff",
     "RangeTest",
+    "batch_size_explorer",
+    "BatchSizeExplorer",
+    "edge_of_stability",
+    "EdgeOfStability",
 ]
 
 
@@ -74,6 +84,8 @@ _CSS = {
     SweepExplorer: "lrl-sweep",
     FrameworkDiff: "lrl-frameworks",
     RangeTest: "lrl-rangetest",
+    BatchSizeExplorer: "lrl-batchsize",
+    EdgeOfStability: "lrl-edge",
 }
 
 
@@ -123,6 +135,16 @@ def framework_diff(name: str = "adam", problem: Any = "rosenbrock", lr: float | 
 def lr_range_test(problem: str = "logistic_regression", optimizer: str = "sgd"):
     """The learning-rate range test (a heuristic) on a data problem: loss vs lr, suggested range."""
     return _box(RangeTest(problem=problem, optimizer=optimizer))
+
+
+def batch_size_explorer(optimizer: str = "sgd"):
+    """Steps to a target over (batch size × lr) for SGD or Adam, with the optimal-lr ridge (lesson 12)."""
+    return _box(BatchSizeExplorer(optimizer=optimizer))
+
+
+def edge_of_stability(lr: float = 4.0, warmup: int = 0):
+    """Full-batch GD on the lesson MLP: loss and sharpness against 2/η_t for a peak rate and a warmup."""
+    return _box(EdgeOfStability(lr=lr, warmup=warmup))
 
 
 def _version(name: str) -> str:

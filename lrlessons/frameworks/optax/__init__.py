@@ -13,3 +13,8 @@ OPTIMIZERS = tuple(_optim_all)
 SCHEDULES = tuple(_sched_all)
 
 __all__ = [*_sched_all, *_optim_all]
+
+# ``optax.contrib`` (a subpackage, as in optax): its optimizers join the registry by qualified name.
+from . import contrib  # noqa: E402
+
+OPTIMIZERS = (*OPTIMIZERS, *(f"contrib.{n}" for n in contrib.OPTIMIZERS))
