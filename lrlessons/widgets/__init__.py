@@ -21,6 +21,8 @@ function                   class (``.app``)                    what it shows
                                                                size × lr, the optimal-lr ridge
 ``edge_of_stability``      :class:`EdgeOfStability`            GD's loss and sharpness vs
                                                                2/η, with or without warmup
+``newton_schulz_stepper``  :class:`NewtonSchulzStepper`        Muon's iteration: singular
+                                                               values after k steps
 =========================  ==================================  ==============================
 
 One run loop: every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
@@ -54,6 +56,7 @@ from .schedule import ScheduleExplorer
 from .stepper import EquationStepper
 from .sweep import SweepExplorer
 from .batch_size import BatchSizeExplorer
+from .newton_schulz import NewtonSchulzStepper
 
 __all__ = [
     "equation_stepper",
@@ -74,6 +77,8 @@ __all__ = [
     "BatchSizeExplorer",
     "edge_of_stability",
     "EdgeOfStability",
+    "newton_schulz_stepper",
+    "NewtonSchulzStepper",
 ]
 
 
@@ -86,6 +91,7 @@ _CSS = {
     RangeTest: "lrl-rangetest",
     BatchSizeExplorer: "lrl-batchsize",
     EdgeOfStability: "lrl-edge",
+    NewtonSchulzStepper: "lrl-newton-schulz",
 }
 
 
@@ -145,6 +151,12 @@ def batch_size_explorer(optimizer: str = "sgd"):
 def edge_of_stability(lr: float = 4.0, warmup: int = 0):
     """Full-batch GD on the lesson MLP: loss and sharpness against 2/η_t for a peak rate and a warmup."""
     return _box(EdgeOfStability(lr=lr, warmup=warmup))
+
+
+def newton_schulz_stepper(steps: int = 5, coefficients: str = "quintic (3.4445, -4.775, 2.0315), Muon",
+                          precision: str = "float64", matrix: str = "Gaussian 32×64"):
+    """Muon's Newton–Schulz iteration: the singular values of a matrix after k steps (lesson 13)."""
+    return _box(NewtonSchulzStepper(steps=steps, coefficients=coefficients, precision=precision, matrix=matrix))
 
 
 def _version(name: str) -> str:
