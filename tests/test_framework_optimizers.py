@@ -202,7 +202,8 @@ def test_names_positional_arguments_and_schedules():
     (lambda: pytorch.SGD(nesterov=True), ValueError, "'momentum' parameter of pytorch.SGD must be in (0, 1)"),
     (lambda: pytorch.Adam(maximize=True), ValueError, "'maximize'"),
     (lambda: pytorch.SGD(momentum=[0.0, 0.9], dampening=0.5), ValueError, "nonzero in every run"),
-    (lambda: keras.SGD(clipnorm=1.0), ValueError, "'clipnorm'"),
+    (lambda: keras.SGD(clipnorm=[1.0, -1.0]), ValueError, "'clipnorm'"),     # (issue 15: clipping is reproduced)
+    (lambda: keras.SGD(loss_scale_factor=2.0), ValueError, "'loss_scale_factor'"),
     (lambda: keras.Adam(use_ema=True), ValueError, "'use_ema'"),
     (lambda: keras.AdamW(weight_decay=None), ValueError, "'weight_decay'"),
     (lambda: optax.adamw(0.1, mask=lambda p: p), ValueError, "'mask'"),

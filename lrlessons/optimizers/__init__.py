@@ -24,6 +24,7 @@ from .sgd import sgd
 from .lion import lion
 from .lamb import lamb
 from .lars import lars
+from .clip import clip_by_global_norm, clip_by_value
 
 from .schedule_free import schedule_free_adamw, schedule_free_eval_params, schedule_free_sgd
 
@@ -31,3 +32,6 @@ FACTORIES = {f.__name__: f for f in (sgd, momentum, adagrad, rmsprop, adam, adam
                                        lion, lamb, lars, adafactor, muon, schedule_free_sgd, schedule_free_adamw)}
 
 __all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES, "schedule_free_eval_params"]
+
+# Wrappers of an optimizer (not in FACTORIES: they take an Optimizer, not a learning rate).
+__all__ += ["clip_by_global_norm", "clip_by_value"]

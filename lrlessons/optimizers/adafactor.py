@@ -31,7 +31,7 @@ number as with means. The variants, each a whole update with its own equations:
 Factoring and batching: a parameter with two or more axes is factored over two of them (the last
 two; optax's variant: the two largest); a vector, or any parameter whose second-largest axis is
 shorter than ``min_dim_size_to_factor``, keeps the full :math:`\hat V_t`. "One parameter" follows
-:func:`lrlessons._batch.run_axes`: when a hyperparameter is a ``(B,)`` array, ``theta[i]`` is
+``lrlessons._batch.run_axes``: when a hyperparameter is a ``(B,)`` array, ``theta[i]`` is
 run i's parameter (its own factoring and RMS); otherwise the whole ``theta`` is one parameter.
 """
 

@@ -399,9 +399,14 @@ class Optimizer:
         return self._run.equations
 
     @property
+    def parts(self) -> tuple:
+        """The textbook functions that run for these options, in order (what :attr:`source` prints)."""
+        return self._run.parts
+
+    @property
     def source(self) -> str:
         """The source code of the functions that run for these options (what the lessons print)."""
-        return "\n\n".join(inspect.getsource(part).rstrip("\n") for part in self._run.parts) + "\n"
+        return "\n\n".join(inspect.getsource(part).rstrip("\n") for part in self.parts) + "\n"
 
     def init(self, theta: Any):
         """The initial state for parameters ``theta`` (shape ``(...)`` or ``(B, ...)``)."""

@@ -74,7 +74,8 @@ def optax_warmup_rate(lr, count, warmup_steps):
 
     :math:`\mathrm{fl32}(-\alpha\,(1 - \min(\mathrm{count}, W)/W) + \alpha)`, every operation
     rounded to float32 as jax computes it (``optax/schedules/_schedule.py``,
-    ``linear_schedule``), returned as float64; ``lr`` unchanged without warmup (``W = 0``).
+    ``linear_schedule``), returned as float32 (exact in float64 arithmetic, and float32
+    parameters stay float32); ``lr`` unchanged without warmup (``W = 0``).
 
     >>> float(optax_warmup_rate(0.02, 20, 20))
     0.019999999552965164
@@ -83,7 +84,7 @@ def optax_warmup_rate(lr, count, warmup_steps):
         return lr
     peak = np.asarray(lr, dtype=np.float32)
     frac = np.float32(1) - np.float32(min(count, warmup_steps)) / np.float32(warmup_steps)
-    return ((-peak) * frac + peak).astype(np.float64)
+    return (-peak) * frac + peak
 
 
 # -- Algorithm 1, SGD, the paper's package (schedulefree.SGDScheduleFree) ------------------------

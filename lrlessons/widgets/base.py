@@ -128,7 +128,10 @@ def for_points(optimizer: Any) -> Any:
 
 #: Learning rates that make a lively but convergent demo on Rosenbrock from (-1.5, 2).
 DEFAULT_LR = {"sgd": 1e-3, "momentum": 5e-4, "nesterov": 5e-4, "adagrad": 0.5, "rmsprop": 0.01, "adam": 0.1,
-              "adamw": 0.1, "nadam": 0.1, "radam": 0.01, "adamax": 0.1, "adadelta": 1.0, "amsgrad": 0.1}
+              "adamw": 0.1, "nadam": 0.1, "radam": 0.01, "adamax": 0.1, "adadelta": 1.0, "amsgrad": 0.1,
+              # sign and normalised updates move every coordinate by about lr: a small lr
+              "lion": 0.01, "muon": 0.01, "lamb": 0.03, "lars": 1.0, "adafactor": 0.1,
+              "schedule_free_adamw": 0.1, "schedule_free_sgd": 1e-3}
 
 # name -> (kind, low, high, step)  kind: "log" (FloatLogSlider) or "lin" (FloatSlider)
 _HP_RANGES = {

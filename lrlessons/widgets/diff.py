@@ -32,6 +32,15 @@ FRAMEWORK_OPTIMIZERS = {
     # TF1 has no Muon; on a point each framework's Muon runs its matrix update on a 1x2 row (for_points)
     "muon": {"PyTorch": ("pytorch", "Muon", {}), "Keras": ("keras", "Muon", {}),
              "optax": ("optax", "contrib.muon", {})},
+    # The optimizers of 2023-2026 exist in two or three of the frameworks (TF1 has none; optax alone
+    # ships LARS and schedule-free SGD, so they have no diff). Same name, different defaults:
+    "lion": {"Keras": ("keras", "Lion", {}), "optax": ("optax", "lion", {})},          # decay None vs 1e-3
+    "lamb": {"Keras": ("keras", "Lamb", {"weight_decay": 0.01}),                       # ε 1e-7, decay outside
+             "optax": ("optax", "lamb", {"weight_decay": 0.01})},                      # ε 1e-6, decay inside
+    "adafactor": {"PyTorch": ("pytorch", "Adafactor", {}), "Keras": ("keras", "Adafactor", {}),
+                  "optax": ("optax", "adafactor", {})},
+    "schedule_free_adamw": {"Keras": ("keras", "ScheduleFreeAdamW", {"warmup_steps": 20}),   # 1/t average
+                            "optax": ("optax", "contrib.schedule_free_adamw", {"warmup_steps": 20})},
 }
 _LINESTYLES = ("-", "--", ":", "-.")
 

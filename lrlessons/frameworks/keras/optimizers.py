@@ -22,8 +22,17 @@ Each picks a core variant, which ``opt.source`` prints: ``Adam`` runs
 
 ``learning_rate`` may be a number, a ``(B,)`` array or a schedule such as
 ``keras.ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96)``, read at ``iterations``
-before the update. Gradient clipping, EMA, loss scaling and gradient accumulation are not
-reproduced: setting them raises; ``name`` and the EMA settings used only with ``use_ema`` are ignored.
+before the update. EMA, loss scaling and gradient accumulation are not reproduced: setting
+them raises; ``name`` and the EMA settings used only with ``use_ema`` are ignored.
+
+Gradient clipping (``base_optimizer.py``: ``__init__``, ``_clip_gradients``, ``_clip_by_norm``,
+``clip_by_global_norm``) is reproduced for every optimizer, before the weight decay and the
+update, as :func:`~lrlessons.optimizers.clip_by_global_norm` / :func:`~lrlessons.optimizers.clip_by_value`
+with Keras's roundings: ``clipnorm=c`` is ``(g·c)/max(‖g‖, c)`` (``form="max"``),
+``global_clipnorm=c`` is ``g·(c·min(1/‖g‖, 1/c))`` (``form="min"``), ``clipvalue=v`` clips to
+``[−v, v]``. At most one may be set (Keras's ``ValueError``), and each is ignored unless > 0.
+With one variable ``clipnorm`` and ``global_clipnorm`` are the same number in exact arithmetic but
+are rounded differently (a unit in the last place on about a third of the coordinates).
 Keras does not validate ``epsilon``: ``epsilon=0`` is accepted here too (the core factories ask
 ε > 0), a negative ε, which has no meaning in any of these updates, raises.
 
@@ -43,6 +52,7 @@ True
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -53,6 +63,7 @@ from ...optimizers import lamb, lion
 from ...optimizers import schedule_free_adamw
 from ...optimizers.muon import muon as _muon
 from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
+from ...optimizers.clip import clip_by_global_norm, clip_by_value
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
@@ -64,12 +75,23 @@ _NAMES = {"lr": "learning_rate", "eps": "epsilon", "beta1": "beta_1", "beta2": "
 
 def _common(owner: str, weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
             gradient_accumulation_steps) -> Any:
-    """Refuse what lrlessons does not reproduce; return the weight decay as a number."""
-    for name, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm),
-                        ("loss_scale_factor", loss_scale_factor)):
-        if value is not None:
-            raise ValueError(f"The {name!r} parameter of {owner} must be None: lrlessons does not reproduce "
-                             f"gradient clipping or loss scaling. Got {value!r} instead.")
+    """Check the base-class arguments, refuse what lrlessons does not reproduce; return the weight decay as a number.
+
+    The clip options are checked here and applied by :func:`_clip_gradients` (every class's last line).
+    """
+    given = sum(value is not None for value in (clipnorm, clipvalue, global_clipnorm))
+    if given > 1:
+        raise ValueError(f"The 'clipnorm', 'clipvalue' and 'global_clipnorm' parameters of {owner}: Only one of "
+                         f"`clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                         f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}")
+    for name, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm)):
+        framework_number(owner, name, value)
+        if value is not None and np.ndim(value) > 0 and not np.all(np.asarray(value) > 0):
+            raise ValueError(f"The {name!r} parameter of {owner} must be > 0 in every run when it is a (B,) array "
+                             f"(a single number <= 0 switches clipping off, as in Keras). Got {value!r} instead.")
+    if loss_scale_factor is not None:
+        raise ValueError(f"The 'loss_scale_factor' parameter of {owner} must be None: lrlessons does not reproduce "
+                         f"loss scaling. Got {loss_scale_factor!r} instead.")
     if framework_flag(owner, "use_ema", use_ema):
         raise ValueError(f"The 'use_ema' parameter of {owner} must be False: lrlessons does not reproduce "
                          f"the moving average of weights. Got {use_ema!r} instead.")
@@ -78,6 +100,26 @@ def _common(owner: str, weight_decay, clipnorm, clipvalue, global_clipnorm, use_
         raise ValueError(f"The 'gradient_accumulation_steps' parameter of {owner} must be None: lrlessons "
                          f"does not reproduce gradient accumulation. Got {gradient_accumulation_steps!r} instead.")
     return 0.0 if weight_decay is None else weight_decay
+
+
+def _clip_gradients(optimizer: Optimizer, clipnorm, clipvalue, global_clipnorm) -> Optimizer:
+    """Keras's ``_clip_gradients``: ``optimizer`` with its gradient clipped first (checked by :func:`_common`).
+
+    An option is on when it is set and > 0 (Keras: ``if self.clipnorm and self.clipnorm > 0``);
+    the result keeps the Keras name.
+    """
+    def on(value):
+        return value is not None and bool(np.all(np.asarray(value) > 0))
+
+    if on(clipnorm):
+        clipped = clip_by_global_norm(optimizer, clipnorm, form="max")         # (g·c)/max(‖g‖, c)
+    elif on(global_clipnorm):
+        clipped = clip_by_global_norm(optimizer, global_clipnorm, form="min")  # g·(c·min(1/‖g‖, 1/c))
+    elif on(clipvalue):
+        clipped = clip_by_value(optimizer, clipvalue)                          # min(max(g, −v), v)
+    else:
+        return optimizer
+    return replace(clipped, name=optimizer.name)
 
 
 @suggest_keywords
@@ -91,10 +133,10 @@ def SGD(learning_rate: Any = 0.01, momentum: Any = 0.0, nesterov: bool = False, 
     framework_number("keras.SGD", "momentum", momentum)
     framework_flag("keras.SGD", "nesterov", nesterov)
     if not np.any(np.asarray(momentum) != 0):
-        return framework_optimizer("keras.SGD", sgd, _NAMES, lr=learning_rate, weight_decay=wd,
-                                   decoupled_weight_decay=True)
-    return framework_optimizer("keras.SGD", _momentum, _NAMES, lr=learning_rate, momentum=momentum,
-                               nesterov=nesterov, weight_decay=wd, decoupled_weight_decay=True, lr_in_buffer=True)
+        return _clip_gradients(framework_optimizer("keras.SGD", sgd, _NAMES, lr=learning_rate, weight_decay=wd,
+                                   decoupled_weight_decay=True), clipnorm, clipvalue, global_clipnorm)
+    return _clip_gradients(framework_optimizer("keras.SGD", _momentum, _NAMES, lr=learning_rate, momentum=momentum,
+                               nesterov=nesterov, weight_decay=wd, decoupled_weight_decay=True, lr_in_buffer=True), clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -105,9 +147,9 @@ def Adagrad(learning_rate: Any = 0.001, initial_accumulator_value: Any = 0.1, ep
     r"""``keras.optimizers.Adagrad``: :math:`A_0 = 0.1`, :math:`\theta \leftarrow \theta - \mathrm{lr}\, g/\sqrt{A + \epsilon}`."""
     wd = _common("keras.Adagrad", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return framework_optimizer("keras.Adagrad", adagrad, _NAMES, lr=learning_rate,
+    return _clip_gradients(framework_optimizer("keras.Adagrad", adagrad, _NAMES, lr=learning_rate,
                                initial_accumulator_value=initial_accumulator_value, eps=epsilon, eps_in_sqrt=True,
-                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -122,9 +164,9 @@ def RMSprop(learning_rate: Any = 0.001, rho: Any = 0.9, momentum: Any = 0.0, eps
     """
     wd = _common("keras.RMSprop", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return framework_optimizer("keras.RMSprop", rmsprop, _NAMES, lr=learning_rate, decay=rho, momentum=momentum,
+    return _clip_gradients(framework_optimizer("keras.RMSprop", rmsprop, _NAMES, lr=learning_rate, decay=rho, momentum=momentum,
                                eps=epsilon, centered=centered, eps_in_sqrt=True, lr_in_buffer=True,
-                               initial_mean_square=0.0, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+                               initial_mean_square=0.0, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -136,9 +178,9 @@ def Adam(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, eps
     r"""``keras.optimizers.Adam``: ε-hat form, :math:`\theta \leftarrow \theta - \mathrm{lr}\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}\frac{m_t}{\sqrt{v_t}+\hat\epsilon}`."""
     wd = _common("keras.Adam", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return framework_optimizer("keras.Adam", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+    return _clip_gradients(framework_optimizer("keras.Adam", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
                                eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
-                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -153,9 +195,9 @@ def AdamW(learning_rate: Any = 0.001, weight_decay: Any = 0.004, beta_1: Any = 0
                          "(Keras raises for None). Got None instead.")
     wd = _common("keras.AdamW", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return framework_optimizer("keras.AdamW", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+    return _clip_gradients(framework_optimizer("keras.AdamW", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
                                eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
-                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -166,9 +208,9 @@ def Nadam(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, ep
     r"""``keras.optimizers.Nadam``: :math:`\mu_t = \beta_1(1 - \tfrac12 0.96^t)`; ε outside :math:`\sqrt{\hat v_t}`."""
     wd = _common("keras.Nadam", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return framework_optimizer("keras.Nadam", nadam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+    return _clip_gradients(framework_optimizer("keras.Nadam", nadam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
                                eps=epsilon, momentum_decay=1.0, momentum_schedule="dozat",
-                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -179,8 +221,8 @@ def Adamax(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, e
     r"""``keras.optimizers.Adamax``: :math:`u \leftarrow \max(\beta_2 u, |g|)`, :math:`\theta \leftarrow \theta - \mathrm{lr}\, \hat m/(u + \epsilon)`."""
     wd = _common("keras.Adamax", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return framework_optimizer("keras.Adamax", adamax, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
-                               eps=epsilon, eps_in_max=False, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+    return _clip_gradients(framework_optimizer("keras.Adamax", adamax, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                               eps=epsilon, eps_in_max=False, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -191,8 +233,8 @@ def Adadelta(learning_rate: Any = 0.001, rho: Any = 0.95, epsilon: Any = 1e-7, w
     r"""``keras.optimizers.Adadelta``: Zeiler's update times ``learning_rate`` (default 0.001)."""
     wd = _common("keras.Adadelta", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return framework_optimizer("keras.Adadelta", adadelta, _NAMES, lr=learning_rate, rho=rho, eps=epsilon,
-                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+    return _clip_gradients(framework_optimizer("keras.Adadelta", adadelta, _NAMES, lr=learning_rate, rho=rho, eps=epsilon,
+                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -210,8 +252,9 @@ def Lion(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.99, weig
                          f"[0, 1] range. Otherwise, the optimizer degenerates to SignSGD. Received: beta_1={beta_1}.")
     wd = _common("keras.Lion", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return framework_optimizer("keras.Lion", lion, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
-                               weight_decay=wd)
+    opt = framework_optimizer("keras.Lion", lion, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                              weight_decay=wd)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -226,10 +269,12 @@ def Lamb(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, eps
     """
     wd = _common("keras.Lamb", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return framework_optimizer("keras.Lamb", lamb, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
-                               eps=epsilon, weight_decay=wd, decay_in_trust_ratio=False, zero_ok=_EPS0)
+    opt = framework_optimizer("keras.Lamb", lamb, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                              eps=epsilon, weight_decay=wd, decay_in_trust_ratio=False, zero_ok=_EPS0)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
+@suggest_keywords
 def Adafactor(learning_rate: Any = 0.001, beta_2_decay: Any = -0.8, epsilon_1: Any = 1e-30, epsilon_2: Any = 1e-3,
               clip_threshold: Any = 1.0, relative_step: bool = True, weight_decay: Any = None, clipnorm: Any = None,
               clipvalue: Any = None, global_clipnorm: Any = None, use_ema: bool = False, ema_momentum: Any = 0.99,
@@ -251,10 +296,12 @@ def Adafactor(learning_rate: Any = 0.001, beta_2_decay: Any = -0.8, epsilon_1: A
                  gradient_accumulation_steps)
     framework_flag(owner, "relative_step", relative_step)
     names = {**_NAMES, "beta2_decay": "beta_2_decay", "eps1": "epsilon_1", "eps2": "epsilon_2"}
-    return framework_optimizer(owner, _adafactor, names, lr=learning_rate, beta2_decay=beta_2_decay, eps1=epsilon_1,
-                               eps2=epsilon_2, clip_threshold=clip_threshold, weight_decay=wd, float32_means=True)
+    opt = framework_optimizer(owner, _adafactor, names, lr=learning_rate, beta2_decay=beta_2_decay, eps1=epsilon_1,
+                              eps2=epsilon_2, clip_threshold=clip_threshold, weight_decay=wd, float32_means=True)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
+@suggest_keywords
 def ScheduleFreeAdamW(learning_rate: Any = 0.0025, beta_1: Any = 0.9, beta_2: Any = 0.999, epsilon: Any = 1e-8,
                       warmup_steps: int = 0, weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None,
                       global_clipnorm: Any = None, use_ema: bool = False, ema_momentum: Any = 0.99,
@@ -263,11 +310,13 @@ def ScheduleFreeAdamW(learning_rate: Any = 0.0025, beta_1: Any = 0.9, beta_2: An
     r"""``keras.optimizers.ScheduleFreeAdamW``: uniform averaging :math:`c_{t+1} = 1/t`, :math:`y \leftarrow y - \mathrm{lr}\,\lambda y` before the step (JAX backend)."""
     wd = _common("keras.ScheduleFreeAdamW", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema,
                  loss_scale_factor, gradient_accumulation_steps)
-    return framework_optimizer("keras.ScheduleFreeAdamW", schedule_free_adamw, _NAMES, lr=learning_rate,
-                               beta1=beta_1, beta2=beta_2, eps=epsilon, weight_decay=wd, warmup_steps=warmup_steps,
-                               r=0.0, weight_lr_power=0.0, convention="keras", zero_ok=_EPS0)
+    opt = framework_optimizer("keras.ScheduleFreeAdamW", schedule_free_adamw, _NAMES, lr=learning_rate,
+                              beta1=beta_1, beta2=beta_2, eps=epsilon, weight_decay=wd, warmup_steps=warmup_steps,
+                              r=0.0, weight_lr_power=0.0, convention="keras", zero_ok=_EPS0)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
+@suggest_keywords
 def Muon(learning_rate: Any = 0.001, adam_beta_1: Any = 0.9, adam_beta_2: Any = 0.999, adam_weight_decay: Any = 0.004,
          epsilon: Any = 1e-7, weight_decay: Any = 0.004, clipnorm: Any = None, clipvalue: Any = None,
          global_clipnorm: Any = None, use_ema: bool = False, ema_momentum: Any = 0.99,
@@ -314,9 +363,10 @@ def Muon(learning_rate: Any = 0.001, adam_beta_1: Any = 0.9, adam_beta_2: Any = 
                                 if np.ndim(adam_wd) else adam_wd / adam_lr_ratio, decoupled_weight_decay=True,
                                 rename={"lr": "learning_rate", "eps": "epsilon", "beta1": "adam_beta_1",
                                         "beta2": "adam_beta_2", "weight_decay": "adam_weight_decay"}, zero_ok=_EPS0)
-    return framework_optimizer(owner, _muon, {"lr": "learning_rate", "ns_coefficients": "muon_a, muon_b, muon_c"},
-                               lr=learning_rate, momentum=momentum, nesterov=nesterov,
-                               ns_coefficients=(muon_a, muon_b, muon_c), ns_steps=ns_steps, eps=1e-7, weight_decay=wd,
-                               adjust_lr="none" if rms_rate is None else "rms",
-                               rms_rate=0.2 if rms_rate is None else rms_rate, momentum_form="sum", eps_form="add",
-                               norm_precision="float32", ns_precision="float64", fallback=adamw)
+    opt = framework_optimizer(owner, _muon, {"lr": "learning_rate", "ns_coefficients": "muon_a, muon_b, muon_c"},
+                              lr=learning_rate, momentum=momentum, nesterov=nesterov,
+                              ns_coefficients=(muon_a, muon_b, muon_c), ns_steps=ns_steps, eps=1e-7, weight_decay=wd,
+                              adjust_lr="none" if rms_rate is None else "rms",
+                              rms_rate=0.2 if rms_rate is None else rms_rate, momentum_form="sum", eps_form="add",
+                              norm_precision="float32", ns_precision="float64", fallback=adamw)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)

@@ -232,6 +232,7 @@ def lars(learning_rate: Any, weight_decay: Any = 0.0, weight_decay_mask: Any = T
                                trust_coefficient=trust_coefficient, eps=eps, weight_decay=weight_decay)
 
 
+@suggest_keywords
 def adafactor(learning_rate: Any = None, min_dim_size_to_factor: int = 128, decay_rate: Any = 0.8,
               decay_offset: int = 0, multiply_by_parameter_scale: bool = True, clipping_threshold: Any = 1.0,
               momentum: Any = None, dtype_momentum: Any = "float32", weight_decay_rate: Any = None,
@@ -276,6 +277,7 @@ def adafactor(learning_rate: Any = None, min_dim_size_to_factor: int = 128, deca
                                float32_momentum=dtype_momentum in ("float32", np.float32))
 
 
+@suggest_keywords
 def nadamw(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_root: Any = 0.0,
            mu_dtype: Any = None, weight_decay: Any = 1e-4, mask: Any = None) -> Optimizer:
     r"""``optax.nadamw`` (= ``adamw(nesterov=True)``): :math:`u = -\mathrm{lr}\,(\hat m_t/(\sqrt{\hat v_t + \epsilon_{root}} + \epsilon) + \lambda\theta)`.

@@ -213,6 +213,7 @@ def Adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps: Any = (None, 1e-3), 
                                maximize=maximize)
 
 
+@suggest_keywords
 def Muon(lr: Any = 1e-3, weight_decay: Any = 0.1, momentum: Any = 0.95, nesterov: bool = True,
          ns_coefficients: Any = (3.4445, -4.775, 2.0315), eps: Any = 1e-7, ns_steps: int = 5,
          adjust_lr_fn: Any = None) -> Optimizer:
