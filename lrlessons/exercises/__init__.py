@@ -23,7 +23,7 @@ topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step
 (``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
 ``article_warmup``), ``cyclical`` (``triangular``), ``frameworks`` (``tf_adam_step``, the ε-hat Adam of
 TF1 and Keras), ``step_decay`` (``multistep_lr``), ``sharpness`` (``power_iteration``),
-``batch_size`` (``two_batch_noise_scale``) and ``sign_orthogonal`` (``lion_step``).
+``batch_size`` (``two_batch_noise_scale``) and ``sign_orthogonal`` (``lion_step``, ``newton_schulz``).
 :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
@@ -62,7 +62,7 @@ from .cyclical import TRIANGULAR
 from .step_decay import MULTISTEP_LR
 from .batch_size import TWO_BATCH_NOISE_SCALE
 from .sharpness import POWER_ITERATION
-from .sign_orthogonal import LION_STEP
+from .sign_orthogonal import LION_STEP, NEWTON_SCHULZ
 
 __all__ = [
     "available", "describe", "check", "CheckResult", "CaseResult", "Description", "EXERCISES",
@@ -72,7 +72,7 @@ __all__ = [
     "check_triangular", "check_tf_adam_step", "check_multistep_lr",
     "check_two_batch_noise_scale",
     "check_power_iteration",
-    "check_lion_step",
+    "check_lion_step", "check_newton_schulz",
 ]
 
 #: Every exercise by name, in lesson order.
@@ -88,7 +88,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     MULTISTEP_LR,                                       # 09 putting it together (step decay)
     POWER_ITERATION,                                    # 11 the edge of stability
     TWO_BATCH_NOISE_SCALE,                              # 12 batch size and noise
-    LION_STEP,                                          # 13 sign and orthogonal updates
+    LION_STEP, NEWTON_SCHULZ,                           # 13 sign and orthogonal updates
 )}
 
 
@@ -244,3 +244,8 @@ def check_power_iteration(fn: Callable) -> CheckResult:
 def check_lion_step(fn: Callable) -> CheckResult:
     """``check('lion_step', fn)``: see :func:`check` and ``describe('lion_step')``."""
     return check("lion_step", fn)
+
+
+def check_newton_schulz(fn: Callable) -> CheckResult:
+    """``check('newton_schulz', fn)``: see :func:`check` and ``describe('newton_schulz')``."""
+    return check("newton_schulz", fn)

@@ -1,4 +1,4 @@
-r"""Exercise ``lion_step`` (Chen et al. 2023, Algorithm 2; lesson 13).
+r"""Exercises ``lion_step`` (Chen et al. 2023, Algorithm 2) and ``newton_schulz`` (Muon; lesson 13).
 
 .. math::
     c_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
@@ -24,7 +24,7 @@ import numpy as np
 from .. import optimizers
 from .engine import Case, Exercise, mistake, normal
 
-__all__ = ["LION_STEP"]
+__all__ = ["LION_STEP", "NEWTON_SCHULZ"]
 
 
 # =======================================================================================
@@ -156,4 +156,131 @@ LION_STEP = Exercise(
               uphill),
     equations=lambda: optimizers.lion(lr=0.1, weight_decay=0.1).equations,
     array_inputs=("theta", "grad", "m"),
+)
+
+
+# =======================================================================================
+# newton_schulz: Muon's orthogonalisation (Jordan et al. 2024)
+# =======================================================================================
+QUINTIC, CUBIC = (3.4445, -4.775, 2.0315), (1.5, -0.5, 0.0)
+
+
+def newton_schulz_reference(G, coefficients, steps):
+    """The library's :func:`lrlessons.optimizers.muon.newton_schulz` (float64, ε = 1e-7 clamped)."""
+    from ..optimizers.muon import newton_schulz
+
+    return newton_schulz(G, coefficients, steps=steps, eps=1e-7)
+
+
+def newton_schulz_cases():
+    rng = np.random.default_rng(130)
+    return [
+        Case("4 x 6, quintic, 5 steps", dict(G=normal(rng, (4, 6)), coefficients=QUINTIC, steps=5)),
+        Case("6 x 4 (tall), quintic, 5 steps", dict(G=normal(rng, (6, 4)), coefficients=QUINTIC, steps=5)),
+        Case("5 x 5, cubic, 3 steps", dict(G=3 * normal(rng, (5, 5)), coefficients=CUBIC, steps=3)),
+        Case("3 x 7, quintic, 1 step", dict(G=normal(rng, (3, 7)), coefficients=QUINTIC, steps=1)),
+        Case("steps = 0: only the normalisation", dict(G=normal(rng, (3, 4)), coefficients=QUINTIC, steps=0)),
+        Case("a zero matrix (max with eps)", dict(G=np.zeros((2, 3)), coefficients=QUINTIC, steps=5)),
+    ]
+
+
+def _iterate(X, coefficients, steps):
+    a, b, c = coefficients
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * A @ A) @ X
+    return X
+
+
+def _normalised(G):
+    return G / max(np.linalg.norm(G), 1e-7)
+
+
+@mistake("no_normalisation", line="x0",
+         title="X₀ = G, not normalised: singular values above 1 blow up",
+         hint="Start from X = G / max(np.linalg.norm(G), 1e-7): the Frobenius norm bounds every singular "
+              "value, so all start in [0, 1].")
+def no_normalisation(G, coefficients, steps):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _iterate(np.asarray(G, dtype=float), coefficients, steps)
+
+
+@mistake("max_entry", line="x0",
+         title="normalised by the largest entry, not by the Frobenius norm",
+         hint="Divide by np.linalg.norm(G) (the Frobenius norm, sqrt of the sum of all squares).")
+def max_entry(G, coefficients, steps):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _iterate(G / max(np.abs(G).max(), 1e-7), coefficients, steps)
+
+
+@mistake("no_eps", line="x0",
+         title="no ε: a zero matrix gives 0/0 = NaN",
+         hint="Divide by max(np.linalg.norm(G), 1e-7) (PyTorch clamps the norm at eps).")
+def no_eps(G, coefficients, steps):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _iterate(G / np.linalg.norm(G), coefficients, steps)
+
+
+@mistake("a_squared_missing", line="b",
+         title="c multiplies A instead of A² = (X Xᵀ)²",
+         hint="B = b * A + c * A @ A: the quintic term is (X Xᵀ)² X.")
+def a_squared_missing(G, coefficients, steps):
+    a, b, c = coefficients
+    X = _normalised(G)
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * A) @ X
+    return X
+
+
+@mistake("no_linear_term", line="x",
+         title="the linear term a X is missing: X ← B X",
+         hint="X = a * X + B @ X.")
+def no_linear_term(G, coefficients, steps):
+    a, b, c = coefficients
+    X = _normalised(G)
+    for _ in range(steps):
+        A = X @ X.T
+        X = (b * A + c * A @ A) @ X
+    return X
+
+
+@mistake("renormalised", line="x",
+         title="X is normalised again at every step",
+         hint="Normalise once, before the loop; the polynomial keeps the singular values bounded.")
+def renormalised(G, coefficients, steps):
+    X = _normalised(G)
+    for _ in range(steps):
+        X = _iterate(_normalised(X), coefficients, 1)
+    return X
+
+
+@mistake("one_step_fewer", line="x",
+         title="one iteration too few (range(steps - 1))",
+         hint="Iterate exactly `steps` times: for _ in range(steps).")
+def one_step_fewer(G, coefficients, steps):
+    return _iterate(_normalised(G), coefficients, max(steps - 1, 0))
+
+
+NEWTON_SCHULZ = Exercise(
+    name="newton_schulz",
+    args=("G", "coefficients", "steps"),
+    outputs=("X",),
+    summary="Muon's Newton–Schulz orthogonalisation of a matrix G (Jordan et al. 2024); return X_steps.",
+    lines=(
+        ("x0", "X = G / max(frobenius_norm(G), 1e-7)"),
+        ("a", "repeat `steps` times:   A = X @ X.T"),
+        ("b", "                        B = b * A + c * A @ A"),
+        ("x", "                        X = a * X + B @ X"),
+    ),
+    output_lines={"X": "x"},
+    notes=("coefficients = (a, b, c); Muon's quintic is (3.4445, -4.775, 2.0315), the classical cubic "
+           "(1.5, -0.5, 0). G is (m, n), tall or wide (the library transposes a tall G to work with the "
+           "smaller X Xᵀ; the result is the same). This is "
+           "lrlessons.optimizers.muon.newton_schulz(G, coefficients, steps, eps=1e-7). Do not modify G."),
+    cases=newton_schulz_cases,
+    reference=newton_schulz_reference,
+    mistakes=(no_normalisation, max_entry, no_eps, a_squared_missing, no_linear_term, renormalised,
+              one_step_fewer),
+    array_inputs=("G",),
 )
