@@ -150,3 +150,21 @@ def mup_lr_scales(width, base_width, optimizer):
     if optimizer == "sgd":
         return m, np.ones_like(m), 1 / m                 # SGD: input η·m, hidden η, output η/m
     return np.ones_like(m), 1 / m, 1 / m                 # Adam: input η, hidden η/m, output η/m
+
+
+@_solution
+def lion_step(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c = beta1 * m + (1 - beta1) * grad                   # c_t = β₁ m_{t-1} + (1-β₁) g_t
+    m = beta2 * m + (1 - beta2) * grad                   # m_t = β₂ m_{t-1} + (1-β₂) g_t
+    return theta - lr * (np.sign(c) + weight_decay * theta), m   # θ − α(sign(c) + λθ)
+
+
+@_solution
+def newton_schulz(G, coefficients, steps):
+    a, b, c = coefficients
+    X = G / max(np.linalg.norm(G), 1e-7)                 # X₀ = G / max(‖G‖_F, ε)
+    for _ in range(steps):
+        A = X @ X.T                                      # A = X Xᵀ
+        B = b * A + c * A @ A                            # B = b A + c A²
+        X = a * X + B @ X                                # X ← a X + B X
+    return X

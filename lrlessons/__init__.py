@@ -1,7 +1,8 @@
 """lrlessons: how the learning rate, and the optimizers that adapt it, really work.
 
 The core (schedules, optimizers, problems, training, theory, sharpness, noise_scale, width,
-frameworks, exercises) imports numpy only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
+precision, frameworks, exercises) imports numpy only (precision also ml_dtypes); figures
+(``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
 """
 
 from importlib import import_module as _import_module
@@ -22,6 +23,7 @@ _LAZY = {
     "reference": ("lrlessons.reference", None),
     "sharpness": ("lrlessons.sharpness", None),
     "width": ("lrlessons.width", None),
+    "precision": ("lrlessons.precision", None),
     "viz": ("lrlessons.viz", None),
     "widgets": ("lrlessons.widgets", None),
 }

@@ -44,6 +44,7 @@ NAMES = (
     "triangular", "tf_adam_step", "multistep_lr",
     "power_iteration",                                     # lesson 11
     "two_batch_noise_scale",                               # lesson 12
+    "lion_step", "newton_schulz",                          # lesson 13
     "mup_lr_scales",                                       # lesson 14
 )
 
@@ -66,6 +67,8 @@ SIGNATURES = {
     "two_batch_noise_scale": "two_batch_noise_scale(sq_small, sq_big, b_small, b_big) -> (g_sq, trace, b_simple)",
     "power_iteration": "power_iteration(A, iters, seed) -> lam",
     "mup_lr_scales": "mup_lr_scales(width, base_width, optimizer) -> (input, hidden, output)",
+    "lion_step": "lion_step(theta, grad, m, lr, beta1, beta2, weight_decay) -> (theta, m)",
+    "newton_schulz": "newton_schulz(G, coefficients, steps) -> X",
 }
 
 
@@ -963,6 +966,114 @@ def _(width, base_width, optimizer):
     return np.ones_like(m), 1 / m, 1 / m
 
 
+# lion_step
+def _lion_c_m(grad, m, beta1, beta2):
+    return beta1 * m + (1 - beta1) * grad, beta2 * m + (1 - beta2) * grad
+
+
+@mistake("lion_step", "sign_of_m")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    _, m = _lion_c_m(grad, m, beta1, beta2)
+    return theta - lr * np.sign(m) - lr * weight_decay * theta, m
+
+
+@mistake("lion_step", "new_m_in_c")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    m = beta2 * m + (1 - beta2) * grad
+    return theta - lr * (np.sign(beta1 * m + (1 - beta1) * grad) + weight_decay * theta), m
+
+
+@mistake("lion_step", "swapped_betas")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad, m, beta2, beta1)
+    return theta - lr * (np.sign(c) + weight_decay * theta), m
+
+
+@mistake("lion_step", "no_sign")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad, m, beta1, beta2)
+    return theta - lr * c - lr * weight_decay * theta, m
+
+
+@mistake("lion_step", "decay_no_lr")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad, m, beta1, beta2)
+    return (1 - weight_decay) * theta - lr * np.sign(c), m
+
+
+@mistake("lion_step", "l2_coupled")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad + weight_decay * theta, m, beta1, beta2)
+    return theta - lr * np.sign(c), m
+
+
+@mistake("lion_step", "decay_after")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad, m, beta1, beta2)
+    return (theta - lr * np.sign(c)) * (1 - lr * weight_decay), m
+
+
+@mistake("lion_step", "uphill")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c, m = _lion_c_m(grad, m, beta1, beta2)
+    return theta * (1 - lr * weight_decay) + lr * np.sign(c), m
+
+
+# newton_schulz
+def _ns_loop(X, coefficients, steps):
+    a, b, c = coefficients
+    for _ in range(steps):
+        X = a * X + (b * (X @ X.T) + c * (X @ X.T) @ (X @ X.T)) @ X
+    return X
+
+
+@mistake("newton_schulz", "no_normalisation")
+def _(G, coefficients, steps):
+    return _ns_loop(G, coefficients, steps)
+
+
+@mistake("newton_schulz", "max_entry")
+def _(G, coefficients, steps):
+    return _ns_loop(G / max(np.max(np.abs(G)), 1e-7), coefficients, steps)
+
+
+@mistake("newton_schulz", "no_eps")
+def _(G, coefficients, steps):
+    return _ns_loop(G / np.linalg.norm(G), coefficients, steps)
+
+
+@mistake("newton_schulz", "a_squared_missing")
+def _(G, coefficients, steps):
+    a, b, c = coefficients
+    X = G / max(np.linalg.norm(G), 1e-7)
+    for _ in range(steps):
+        X = a * X + (b + c) * (X @ X.T) @ X
+    return X
+
+
+@mistake("newton_schulz", "no_linear_term")
+def _(G, coefficients, steps):
+    a, b, c = coefficients
+    X = G / max(np.linalg.norm(G), 1e-7)
+    for _ in range(steps):
+        A = X @ X.T
+        X = b * A @ X + c * A @ A @ X
+    return X
+
+
+@mistake("newton_schulz", "renormalised")
+def _(G, coefficients, steps):
+    X = G
+    for _ in range(steps):
+        X = _ns_loop(X / max(np.linalg.norm(X), 1e-7), coefficients, 1)
+    return X / max(np.linalg.norm(X), 1e-7) if steps == 0 else X
+
+
+@mistake("newton_schulz", "one_step_fewer")
+def _(G, coefficients, steps):
+    return _ns_loop(G / max(np.linalg.norm(G), 1e-7), coefficients, max(steps - 1, 0))
+
+
 # In-place versions of the right answer: the values are right, the caller's arrays change.
 MUTATING = {}
 
@@ -1021,6 +1132,24 @@ def _(theta, grad, m, v, t, lr, beta1, beta2, eps):
     v *= beta2
     v += (1 - beta2) * grad**2
     return theta - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps), m, v
+
+
+@mutating("newton_schulz", "G")
+def _(G, coefficients, steps):
+    a, b, c = coefficients
+    G /= max(np.linalg.norm(G), 1e-7)
+    for _ in range(steps):
+        A = G @ G.T
+        G[...] = a * G + (b * A + c * A @ A) @ G
+    return G
+
+
+@mutating("lion_step", "m")
+def _(theta, grad, m, lr, beta1, beta2, weight_decay):
+    c = beta1 * m + (1 - beta1) * grad
+    m *= beta2
+    m += (1 - beta2) * grad
+    return theta - lr * (np.sign(c) + weight_decay * theta), m
 
 
 @mutating("adamw_step", "theta")

@@ -23,8 +23,8 @@ topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step
 (``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
 ``article_warmup``), ``cyclical`` (``triangular``), ``frameworks`` (``tf_adam_step``, the ε-hat Adam of
 TF1 and Keras), ``step_decay`` (``multistep_lr``), ``sharpness`` (``power_iteration``),
-``batch_size`` (``two_batch_noise_scale``) and ``width`` (``mup_lr_scales``, μP's per-layer
-learning rates).
+``batch_size`` (``two_batch_noise_scale``), ``sign_orthogonal`` (``lion_step``, ``newton_schulz``)
+and ``width`` (``mup_lr_scales``, μP's per-layer learning rates).
 :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
@@ -64,6 +64,7 @@ from .step_decay import MULTISTEP_LR
 from .batch_size import TWO_BATCH_NOISE_SCALE
 from .sharpness import POWER_ITERATION
 from .width import MUP_LR_SCALES
+from .sign_orthogonal import LION_STEP, NEWTON_SCHULZ
 
 __all__ = [
     "available", "describe", "check", "CheckResult", "CaseResult", "Description", "EXERCISES",
@@ -74,6 +75,7 @@ __all__ = [
     "check_two_batch_noise_scale",
     "check_power_iteration",
     "check_mup_lr_scales",
+    "check_lion_step", "check_newton_schulz",
 ]
 
 #: Every exercise by name, in lesson order.
@@ -89,6 +91,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     MULTISTEP_LR,                                       # 09 putting it together (step decay)
     POWER_ITERATION,                                    # 11 the edge of stability
     TWO_BATCH_NOISE_SCALE,                              # 12 batch size and noise
+    LION_STEP, NEWTON_SCHULZ,                           # 13 sign and orthogonal updates
     MUP_LR_SCALES,                                      # 14 learning rates across width
 )}
 
@@ -245,3 +248,13 @@ def check_power_iteration(fn: Callable) -> CheckResult:
 def check_mup_lr_scales(fn: Callable) -> CheckResult:
     """``check('mup_lr_scales', fn)``: see :func:`check` and ``describe('mup_lr_scales')``."""
     return check("mup_lr_scales", fn)
+
+
+def check_lion_step(fn: Callable) -> CheckResult:
+    """``check('lion_step', fn)``: see :func:`check` and ``describe('lion_step')``."""
+    return check("lion_step", fn)
+
+
+def check_newton_schulz(fn: Callable) -> CheckResult:
+    """``check('newton_schulz', fn)``: see :func:`check` and ``describe('newton_schulz')``."""
+    return check("newton_schulz", fn)

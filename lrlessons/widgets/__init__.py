@@ -23,6 +23,8 @@ function                   class (``.app``)                    what it shows
                                                                2/η, with or without warmup
 ``update_ratios``          :class:`UpdateRatios`               per-layer update sizes of an
                                                                MLP, SP vs μP, any width
+``newton_schulz_stepper``  :class:`NewtonSchulzStepper`        Muon's iteration: singular
+                                                               values after k steps
 =========================  ==================================  ==============================
 
 One run loop: every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
@@ -57,6 +59,7 @@ from .stepper import EquationStepper
 from .sweep import SweepExplorer
 from .batch_size import BatchSizeExplorer
 from .width import UpdateRatios
+from .newton_schulz import NewtonSchulzStepper
 
 __all__ = [
     "equation_stepper",
@@ -79,6 +82,8 @@ __all__ = [
     "EdgeOfStability",
     "update_ratios",
     "UpdateRatios",
+    "newton_schulz_stepper",
+    "NewtonSchulzStepper",
 ]
 
 
@@ -92,6 +97,7 @@ _CSS = {
     BatchSizeExplorer: "lrl-batchsize",
     EdgeOfStability: "lrl-edge",
     UpdateRatios: "lrl-width",
+    NewtonSchulzStepper: "lrl-newton-schulz",
 }
 
 
@@ -156,6 +162,12 @@ def edge_of_stability(lr: float = 4.0, warmup: int = 0):
 def update_ratios(width: int = 256, lr: float = 1e-2, optimizer: str = "adam"):
     """Per-layer sizes of an MLP's first update (weights and features), SP vs μP, at any width."""
     return _box(UpdateRatios(width=width, lr=lr, optimizer=optimizer))
+
+
+def newton_schulz_stepper(steps: int = 5, coefficients: str = "quintic (3.4445, -4.775, 2.0315), Muon",
+                          precision: str = "float64", matrix: str = "Gaussian 32×64"):
+    """Muon's Newton–Schulz iteration: the singular values of a matrix after k steps (lesson 13)."""
+    return _box(NewtonSchulzStepper(steps=steps, coefficients=coefficients, precision=precision, matrix=matrix))
 
 
 def _version(name: str) -> str:
