@@ -16,7 +16,7 @@ from .adam import adam
 from .adamax import adamax
 from .adamw import adamw
 from .momentum import momentum
-from .muon import muon
+from .muon import muon, newton_schulz
 from .nadam import nadam
 from .radam import radam
 from .rmsprop import rmsprop
@@ -35,3 +35,6 @@ __all__ = ["Optimizer", "trace", "FACTORIES", *FACTORIES, "schedule_free_eval_pa
 
 # Wrappers of an optimizer (not in FACTORIES: they take an Optimizer, not a learning rate).
 __all__ += ["clip_by_global_norm", "clip_by_value"]
+
+# Muon's orthogonalisation on its own (lesson 13 runs it on any matrix).
+__all__ += ["newton_schulz"]
