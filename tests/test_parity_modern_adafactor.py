@@ -9,7 +9,7 @@ import pytest
 
 from lrlessons import optimizers as O
 from lrlessons.frameworks import keras, optax, pytorch
-from lrlessons.optimizers.adafactor import factored_dims, mean_float32
+from lrlessons.optimizers.adafactor import FactoredState, State, factored_dims, mean_float32
 from lrlessons.reference import load
 
 D = load("modern_optimizers")
@@ -24,9 +24,16 @@ def grads_of(case):
 
 def build(case):
     kw = dict(case["kwargs"])
+    kw.pop("maximize", None)                            # refused: ascend on -g instead (grads_of)
     if "eps" in kw and case["framework"] == "pytorch":
         kw["eps"] = tuple(kw["eps"])                    # (JSON has no tuples)
     return WRAPPERS[case["framework"]](*case["args"], **kw)
+
+
+def signed_grads(case):
+    # torch's maximize=True only negates the gradient (torch/optim/_adafactor.py: grad = -grad), which
+    # lrlessons refuses, as every pytorch wrapper does: the same trajectory descends on -g.
+    return -grads_of(case) if case["kwargs"].get("maximize") else grads_of(case)
 
 
 def run(opt, theta, grads, lr=None):
@@ -50,11 +57,12 @@ def test_every_framework_has_fixture_cases_on_vectors_and_matrices():
 def test_trajectory_matches_the_framework(case):
     opt = build(case)
     theta0 = np.asarray(case["theta0"], np.float64)
-    out, state, trs = run(opt, theta0, grads_of(case))
+    out, state, trs = run(opt, theta0, signed_grads(case))
     ref = np.asarray(case["thetas"], np.float64)
     np.testing.assert_allclose(out, ref, rtol=1e-12, atol=1e-14 * np.max(np.abs(ref)))
     factored = theta0.ndim == 2 and (case["framework"] != "optax" or case["kwargs"].get("min_dim_size_to_factor", 128) <= 3)
     assert (state.r is not None) == factored and (state.v is None) == factored
+    assert type(state) is (FactoredState if factored else State)
     if "decay_rates" in case:                            # optax's float32 decay rate, bit for bit
         assert [float(tr.beta2_hat) for tr in trs] == case["decay_rates"]
 
@@ -173,10 +181,10 @@ def test_float32_parameters_stay_float32():
 
 # -- equations, weight decay -----------------------------------------------------------------------
 VARIANTS = [
-    {}, {"weight_decay": 0.1}, {"eps1_on": "v_hat"}, {"eps1_on": "v_hat", "weight_decay": 0.1, "maximize": True},
+    {}, {"weight_decay": 0.1}, {"eps1_on": "v_hat"}, {"eps1_on": "v_hat", "weight_decay": 0.1},
     {"float32_means": True}, {"float32_means": True, "weight_decay": 0.1},
     {"relative_step": False}, {"relative_step": False, "momentum": 0.9, "float32_momentum": True,
-                               "float32_decay_rate": True, "weight_decay": 0.1},
+                               "weight_decay": 0.1},
     {"relative_step": False, "multiply_by_parameter_scale": False, "clip_threshold": np.inf},
 ]
 
@@ -190,6 +198,49 @@ def test_equations_match_trace_fields_and_delta_is_the_whole_change(kw, shape):
     out, _, trs = run(opt, theta0, rng.normal(size=(6,) + shape))
     assert [f for f, _ in opt.equations] == list(trs[0]._fields)
     np.testing.assert_allclose(theta0 + sum(tr.delta for tr in trs), out[-1], rtol=1e-13)
+
+
+SOURCES = [  # (options, the functions opt.source shows: both second moments, then the update)
+    ({}, ["factored_second_moment", "full_second_moment", "update"]),
+    ({"weight_decay": 0.1}, ["decoupled_decay", "factored_second_moment", "full_second_moment", "update"]),
+    ({"eps1_on": "v_hat", "weight_decay": 0.1},
+     ["factored_second_moment_eps1_on_v_hat", "full_second_moment_eps1_on_v_hat", "update_eps1_on_v_hat"]),
+    ({"float32_means": True}, ["factored_second_moment_float32_means", "full_second_moment", "update_float32_means"]),
+    ({"relative_step": False, "momentum": 0.9},
+     ["factored_second_moment_optax", "full_second_moment_optax", "update_optax"]),
+    ({"relative_step": False, "multiply_by_parameter_scale": False},
+     ["factored_second_moment_optax", "full_second_moment_optax", "update_optax_no_parameter_scale"]),
+]
+
+
+@pytest.mark.parametrize("kw,functions", SOURCES, ids=[str(k) for k, _ in SOURCES])
+def test_source_has_no_branches_and_the_state_type_picks_the_second_moment(kw, functions):
+    import ast
+
+    opt = O.adafactor(lr=0.05, min_dim_size_to_factor=2, **kw)
+    tree = ast.parse(opt.source)
+    assert [f.name for f in tree.body] == functions
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.If, ast.IfExp))], opt.source
+    rng = np.random.default_rng(6)
+    for theta, layout in [(rng.normal(size=(4, 3)), FactoredState), (rng.normal(size=3), State)]:
+        state = opt.init(theta)
+        assert type(state) is layout
+        for _ in range(3):
+            theta, state, tr = opt.step(theta, rng.normal(size=theta.shape), state)
+        assert type(state) is layout and state.count == 3     # the layout is kept, step after step
+        assert [f for f, _ in opt.equations] == list(tr._fields)
+
+
+def test_optax_decay_rate_is_always_float32():
+    # optax computes 1 - (t - t0)^(-0.8) in float32 (int32 count): so does every optax-chain update
+    # (the fixtures' decay_rates check it against optax bit for bit).
+    for opt in (O.adafactor(lr=0.1, relative_step=False), optax.adafactor(0.1, multiply_by_parameter_scale=False)):
+        theta, state = np.ones(3), opt.init(np.ones(3))
+        for t in range(1, 6):
+            theta, state, tr = opt.step(theta, np.full(3, 0.5), state)
+            power = np.float32(t ** float(np.float32(-0.8)))           # float32(t)^float32(-0.8), one rounding
+            assert float(tr.beta2_hat) == float(np.float32(1) - power)
+        assert float(tr.beta2_hat) != 1 - 5 ** -0.8                 # not the float64 value
 
 
 def test_weight_decay_is_applied_once_where_each_framework_applies_it():
@@ -214,7 +265,8 @@ def test_weight_decay_is_applied_once_where_each_framework_applies_it():
     (lambda: O.adafactor(eps1_on="vhat"), ValueError, ["'eps1_on'", "'v_hat'"]),
     (lambda: O.adafactor(momentum=0.9), ValueError, ["'momentum'", "relative_step=False"]),
     (lambda: O.adafactor(eps1_on="v_hat", float32_means=True), ValueError, ["'float32_means'", "'eps1_on'"]),
-    (lambda: O.adafactor(maximize=True), ValueError, ["'maximize'", "eps1_on='v_hat'"]),
+    (lambda: pytorch.Adafactor(maximize=True), ValueError, ["'maximize'", "pytorch.Adafactor", "negate the gradient"]),
+    (lambda: O.adafactor(maximize=True), TypeError, ["'maximize'"]),     # PyTorch's option only: not the core's
     (lambda: O.adafactor(relative_step=1), TypeError, ["'relative_step'", "bool"]),
     (lambda: O.adafactor(beta2_decy=-0.8), TypeError, ["beta2_decay"]),
     (lambda: pytorch.Adafactor(eps=1e-3), TypeError, ["'eps'", "pair"]),

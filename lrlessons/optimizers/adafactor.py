@@ -18,15 +18,23 @@ update number, :math:`c` = ``beta2_decay`` (< 0) and the means taken over one ro
     \Delta\theta_t &= -\alpha_t\, \hat U_t
 
 The paper writes row and column *sums*; their ratio :math:`R_t C_t / (1^\top R_t)` is the same
-number as with means. The variants, each a whole update with its own equations:
+number as with means.
+
+Matrix or vector: :func:`init` decides from the parameter's shape and returns a
+:class:`FactoredState` (``r``, ``c``: Algorithm 4) or a :class:`State` (``v``: Algorithm 5). The
+two second-moment estimates are two small functions, :func:`factored_second_moment` and
+:func:`full_second_moment`; every update looks the one for its state's type up in a table
+(``SECOND_MOMENT[type(state)]``), so no update branches on the shape. The framework variants,
+each a whole update with its own equations and its own pair of second-moment functions:
 
 * :func:`update_eps1_on_v_hat` (PyTorch ``Adafactor``): :math:`\epsilon_1` clamps :math:`\hat V_t`
   from below instead of being added to :math:`G_t^2`; weight decay :math:`\theta(1 - \alpha\lambda)`
-  after :math:`\alpha_t` is taken; ``maximize``.
+  after :math:`\alpha_t` is taken.
 * :func:`update_float32_means` (Keras ``Adafactor``): every mean in float32, as Keras 3 on the JAX
   backend computes ``ops.mean`` of float64 input; weight decay before the step.
-* :func:`update_optax` (optax ``adafactor``): no relative step (:math:`\alpha` multiplies), optional
-  parameter scale, momentum and a decay rate in float32, weight decay added unscaled.
+* :func:`update_optax` (optax ``adafactor``): no relative step (:math:`\alpha` multiplies), the
+  parameter scale, momentum and a decay rate computed in float32, weight decay added unscaled;
+  :func:`update_optax_no_parameter_scale` is its ``multiply_by_parameter_scale=False``.
 
 Factoring and batching: a parameter with two or more axes is factored over two of them (the last
 two; optax's variant: the two largest); a vector, or any parameter whose second-largest axis is
@@ -47,19 +55,32 @@ from .._checks import check_bool, check_choice, check_integer, check_interval, s
 from .base import Optimizer, Update, is_active, trace_of
 
 __all__ = ["adafactor", "update", "update_eps1_on_v_hat", "update_float32_means", "update_optax",
-           "factored_dims", "mean_float32", "init", "State", "EQUATIONS"]
+           "update_optax_no_parameter_scale", "factored_second_moment", "full_second_moment",
+           "factored_second_moment_eps1_on_v_hat", "full_second_moment_eps1_on_v_hat",
+           "factored_second_moment_float32_means", "factored_second_moment_optax", "full_second_moment_optax",
+           "factored_dims", "mean_float32", "init", "State", "FactoredState", "EQUATIONS"]
 
 
 class State(NamedTuple):
-    """``count`` = updates applied; ``r``, ``c`` the row and column means (a factored parameter,
-    shaped like ``theta`` with a 1 on the averaged axis), or ``v`` the full second moment;
-    ``m`` optax's momentum (optax variant only, float32 with ``float32_momentum``)."""
+    """A parameter that keeps its whole second moment (a vector: Algorithm 5).
+
+    ``count`` = updates applied; ``v`` the full second moment :math:`\\hat V_t` (``r``, ``c`` are
+    ``None``); ``m`` optax's momentum (optax variant only, float32 with ``float32_momentum``).
+    """
 
     count: int
     r: np.ndarray | None
     c: np.ndarray | None
     v: np.ndarray | None
     m: np.ndarray | None = None
+
+
+class FactoredState(State):
+    """A factored parameter (a matrix: Algorithm 4): ``r``, ``c`` the row and column means (shaped
+    like ``theta`` with a 1 on the averaged axis), ``v`` is ``None``. Its type picks the
+    second-moment function (``SECOND_MOMENT[type(state)]``)."""
+
+    __slots__ = ()
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -127,7 +148,37 @@ def mean_float32(x, axes):
     return np.expand_dims(out, axes) if axes else out
 
 
+def _factor_axes(shape, axes, rule):
+    """The absolute axes ``(d1, d0)`` of one run's parameter (of a ``theta`` of ``shape``) to factor over.
+
+    Only a :class:`FactoredState` asks: one run's parameter must then have two or more axes.
+    """
+    if len(axes) < 2:
+        raise ValueError(f"This adafactor state is factored (for a matrix) but one run's parameter has shape "
+                         f"{shape[axes[0]:] if axes else ()}: a (B,) hyperparameter makes each row of theta "
+                         f"its own run. Make the state with init() for the same hyperparameters.")
+    d1, d0 = factored_dims(shape[axes[0]:], rule)
+    return axes[0] + d1, axes[0] + d0
+
+
 # -- Algorithms 4 and 5 (means instead of sums; the ratio is the same) ----------------------------
+def factored_second_moment(state, g2, beta2_hat, axes):
+    """Algorithm 4, a matrix: the running row and column means of ``g2`` and their outer product."""
+    d1, d0 = _factor_axes(g2.shape, axes, "last")        # rows along d1, columns along d0
+    r = beta2_hat * state.r + (1 - beta2_hat) * np.mean(g2, axis=d0, keepdims=True)  # R_t: row means
+    c = beta2_hat * state.c + (1 - beta2_hat) * np.mean(g2, axis=d1, keepdims=True)  # C_t: column means
+    v_hat = r * c / np.mean(r, axis=d1, keepdims=True)                              # V̂_t = R_t C_t / mean(R_t)
+    return v_hat, state._replace(r=r, c=c)
+
+
+def full_second_moment(state, g2, beta2_hat, axes):
+    """Algorithm 5, a vector (or a parameter not factored): the whole running mean of ``g2``."""
+    v = beta2_hat * state.v + (1 - beta2_hat) * g2       # V̂_t = β̂₂ₜ V̂_{t-1} + (1-β̂₂ₜ)(G_t² + ε₁)
+    return v, state._replace(v=v)
+
+
+SECOND_MOMENT = {FactoredState: factored_second_moment, State: full_second_moment}
+
 EQUATIONS = (
     ("beta2_hat", r"\hat\beta_{2t} = 1 - t^{c}"),
     ("v_hat", r"\hat V_t = \begin{cases} R_t C_t / \mathrm{mean}(R_t), & R_t = \hat\beta_{2t} R_{t-1} + "
@@ -142,45 +193,40 @@ EQUATIONS = (
 Trace = trace_of(EQUATIONS)
 
 
-def _second_moment(state, g2, beta2_hat, axes):
-    """R_t, C_t and V̂_t (factored over ``axes`` = (d1, d0)), or V_t, from the squares ``g2``."""
-    if state.r is None:
-        v = beta2_hat * state.v + (1 - beta2_hat) * g2                    # V_t = β̂ V_{t-1} + (1-β̂)(G²+ε₁)
-        return None, None, v, v
-    d1, d0 = axes
-    r = beta2_hat * state.r + (1 - beta2_hat) * np.mean(g2, axis=d0, keepdims=True)  # R_t: row means
-    c = beta2_hat * state.c + (1 - beta2_hat) * np.mean(g2, axis=d1, keepdims=True)  # C_t: column means
-    v_hat = r * c / np.mean(r, axis=d1, keepdims=True)                              # V̂_t = R_t C_t / mean(R_t)
-    return r, c, None, v_hat
-
-
-def _factor_axes(theta, state, axes, rule):
-    """The absolute axes (d1, d0) of a factored state, checked against the run's parameter."""
-    if state.r is None:
-        return None
-    if len(axes) < 2:
-        raise ValueError(f"This adafactor state is factored (for a matrix) but one run's parameter has shape "
-                         f"{theta.shape[axes[0]:] if axes else ()}: a (B,) hyperparameter makes each row of theta "
-                         f"its own run. Make the state with init() for the same hyperparameters.")
-    dims = factored_dims(theta.shape[axes[0]:], rule)
-    return axes[0] + dims[0], axes[0] + dims[1]
-
-
 def update(theta, grad, state, lr, beta2_decay, eps1, eps2, clip_threshold):
     t = state.count + 1                                  # t counts updates from 1
     axes = run_axes(theta, lr, beta2_decay, eps1, eps2, clip_threshold)   # one parameter
     beta2_hat = 1 - float(t) ** beta2_decay              # β̂₂ₜ = 1 - t^c
     g2 = grad * grad + eps1                              # G_t² + ε₁
-    r, c, v, v_hat = _second_moment(state, g2, beta2_hat, _factor_axes(theta, state, axes, "last"))
+    second_moment = SECOND_MOMENT[type(state)]           # Algorithm 4 (a matrix) or 5 (a vector)
+    v_hat, moments = second_moment(state, g2, beta2_hat, axes)   # V̂_t, and R_t, C_t or V̂_t kept
     u = grad / np.sqrt(v_hat)                            # U_t = G_t / √V̂_t
     u_hat = u / np.maximum(1.0, _rms(u, axes) / clip_threshold)      # Û_t = U_t / max(1, RMS(U_t)/d)
-    rho = np.minimum(lr, 1 / math.sqrt(t))         # ρ_t = min(α, 1/√t)
+    rho = np.minimum(lr, 1 / math.sqrt(t))               # ρ_t = min(α, 1/√t)
     alpha = np.maximum(eps2, _rms(theta, axes)) * rho    # α_t = max(ε₂, RMS(θ_{t-1})) ρ_t
     delta = -alpha * u_hat                               # Δθ_t = -α_t Û_t
-    return theta + delta, State(t, r, c, v), Trace(beta2_hat, v_hat, u, u_hat, alpha, delta)
+    return theta + delta, moments._replace(count=t), Trace(beta2_hat, v_hat, u, u_hat, alpha, delta)
 
 
-# -- PyTorch: ε₁ clamps V̂ (and mean(R)); decay θ(1 - αλ) after α_t; maximize -------------------------
+# -- PyTorch: ε₁ clamps V̂ (and mean(R)); decay θ(1 - αλ) after α_t --------------------------------
+def factored_second_moment_eps1_on_v_hat(state, g2, beta2_hat, axes, eps1):
+    """PyTorch, a matrix: row and column means of G_t² (no ε₁ added); ε₁ floors mean(R_t)."""
+    d1, d0 = _factor_axes(g2.shape, axes, "last")
+    r = beta2_hat * state.r + (1 - beta2_hat) * np.mean(g2, axis=d0, keepdims=True)   # R_t
+    c = beta2_hat * state.c + (1 - beta2_hat) * np.mean(g2, axis=d1, keepdims=True)   # C_t
+    v_hat = r * c / np.maximum(np.mean(r, axis=d1, keepdims=True), eps1)              # V̂_t = R C / max(mean R, ε₁)
+    return v_hat, state._replace(r=r, c=c)
+
+
+def full_second_moment_eps1_on_v_hat(state, g2, beta2_hat, axes, eps1):
+    """PyTorch, a vector: the running mean of G_t² (ε₁ floors V̂_t later, in U_t)."""
+    v = beta2_hat * state.v + (1 - beta2_hat) * g2       # V̂_t = β̂ V̂_{t-1} + (1-β̂) G_t²
+    return v, state._replace(v=v)
+
+
+SECOND_MOMENT_EPS1_ON_V_HAT = {FactoredState: factored_second_moment_eps1_on_v_hat,
+                               State: full_second_moment_eps1_on_v_hat}
+
 EPS1_ON_V_HAT = (
     ("beta2_hat", r"\hat\beta_{2t} = 1 - t^{c}"),
     ("v_hat", r"\hat V_t = \begin{cases} R_t C_t / \max(\mathrm{mean}(R_t), \epsilon_1), & R_t = \hat\beta_{2t} R_{t-1} + "
@@ -195,32 +241,34 @@ EPS1_ON_V_HAT = (
 Eps1OnVHatTrace = trace_of(EPS1_ON_V_HAT)
 
 
-def update_eps1_on_v_hat(theta, grad, state, lr, beta2_decay, eps1, eps2, clip_threshold, weight_decay, maximize):
+def update_eps1_on_v_hat(theta, grad, state, lr, beta2_decay, eps1, eps2, clip_threshold, weight_decay):
     t = state.count + 1
     axes = run_axes(theta, lr, beta2_decay, eps1, eps2, clip_threshold, weight_decay)
-    g = -grad if maximize else grad                      # ascend: G_t = -g_t
     beta2_hat = 1 - float(t) ** beta2_decay              # β̂₂ₜ = 1 - t^c
-    dims = _factor_axes(theta, state, axes, "last")
-    g2 = g * g                                           # G_t² (no ε₁ here)
-    if dims is None:
-        r = c = None
-        v = v_hat = beta2_hat * state.v + (1 - beta2_hat) * g2             # V_t = β̂ V_{t-1} + (1-β̂) G²
-    else:
-        d1, d0 = dims
-        v = None
-        r = beta2_hat * state.r + (1 - beta2_hat) * np.mean(g2, axis=d0, keepdims=True)   # R_t
-        c = beta2_hat * state.c + (1 - beta2_hat) * np.mean(g2, axis=d1, keepdims=True)   # C_t
-        v_hat = r * c / np.maximum(np.mean(r, axis=d1, keepdims=True), eps1)              # V̂_t = R C / max(mean R, ε₁)
-    u = g / np.sqrt(np.maximum(v_hat, eps1 * eps1))      # U_t = G_t / √max(V̂_t, ε₁²)
+    g2 = grad * grad                                     # G_t² (no ε₁ here)
+    second_moment = SECOND_MOMENT_EPS1_ON_V_HAT[type(state)]     # a matrix or a vector
+    v_hat, moments = second_moment(state, g2, beta2_hat, axes, eps1)
+    u = grad / np.sqrt(np.maximum(v_hat, eps1 * eps1))   # U_t = G_t / √max(V̂_t, ε₁²)
     u_hat = u / np.maximum(1.0, _rms(u, axes) / clip_threshold)      # Û_t = U_t / max(1, RMS(U_t)/d)
-    rho = np.minimum(lr, 1 / math.sqrt(t))         # ρ_t = min(α, 1/√t)
+    rho = np.minimum(lr, 1 / math.sqrt(t))               # ρ_t = min(α, 1/√t)
     alpha = np.maximum(eps2, _rms(theta, axes)) * rho    # α_t = max(ε₂, RMS(θ_{t-1})) ρ_t
     new = theta * (1 - lr * weight_decay) - alpha * u_hat    # θ_t = θ_{t-1}(1 - αλ) - α_t Û_t
     delta = new - theta
-    return new, State(t, r, c, v), Eps1OnVHatTrace(beta2_hat, v_hat, u, u_hat, alpha, delta)
+    return new, moments._replace(count=t), Eps1OnVHatTrace(beta2_hat, v_hat, u, u_hat, alpha, delta)
 
 
 # -- Keras (JAX backend, float64 variables): every mean in float32; decay before α_t --------------
+def factored_second_moment_float32_means(state, g2, beta2_hat, axes):
+    """Keras, a matrix: the row and column means in float32 (:func:`mean_float32`)."""
+    d1, d0 = _factor_axes(g2.shape, axes, "last")
+    r = beta2_hat * state.r + (1 - beta2_hat) * mean_float32(g2, (d0,))   # R_t: float32 row means
+    c = beta2_hat * state.c + (1 - beta2_hat) * mean_float32(g2, (d1,))   # C_t: float32 column means
+    v_hat = r / mean_float32(r, (d1,)) * c               # V̂_t = (R_t / mean₃₂(R_t)) C_t
+    return v_hat, state._replace(r=r, c=c)
+
+
+SECOND_MOMENT_FLOAT32_MEANS = {FactoredState: factored_second_moment_float32_means, State: full_second_moment}
+
 FLOAT32_MEANS = (
     ("decay", r"d_t = -\alpha\lambda\,\theta_{t-1}, \quad \theta' = \theta_{t-1} + d_t"),
     ("beta2_hat", r"\hat\beta_{2t} = 1 - t^{c}"),
@@ -239,36 +287,48 @@ def update_float32_means(theta, grad, state, lr, beta2_decay, eps1, eps2, clip_t
     t = state.count + 1
     axes = run_axes(theta, lr, beta2_decay, eps1, eps2, clip_threshold, weight_decay)
     decayed = theta - theta * weight_decay * lr          # θ' = θ_{t-1} - θ_{t-1} λ α  (before the step)
-    rho = np.minimum(lr, 1 / math.sqrt(t))         # ρ_t = min(α, 1/√t)
+    rho = np.minimum(lr, 1 / math.sqrt(t))               # ρ_t = min(α, 1/√t)
     alpha = np.maximum(eps2, np.sqrt(mean_float32(decayed * decayed, axes))) * rho  # α_t from θ'
     g2 = grad * grad + eps1                              # G_t² + ε₁
     beta2_hat = 1 - float(t) ** beta2_decay              # β̂₂ₜ = 1 - t^c
-    dims = _factor_axes(theta, state, axes, "last")
-    if dims is None:
-        r = c = None
-        v = v_hat = beta2_hat * state.v + (1 - beta2_hat) * g2
-    else:
-        v = None
-        r = beta2_hat * state.r + (1 - beta2_hat) * mean_float32(g2, (-1,))   # R_t: float32 row means
-        c = beta2_hat * state.c + (1 - beta2_hat) * mean_float32(g2, (-2,))   # C_t: float32 column means
-        v_hat = r / mean_float32(r, (-2,)) * c           # V̂_t = (R_t / mean₃₂(R_t)) C_t
+    second_moment = SECOND_MOMENT_FLOAT32_MEANS[type(state)]     # a matrix or a vector
+    v_hat, moments = second_moment(state, g2, beta2_hat, axes)
     u = grad / np.sqrt(v_hat)                            # U_t = G_t / √V̂_t
     u_hat = u / np.maximum(1.0, np.sqrt(mean_float32(u * u, axes)) / clip_threshold)  # Û_t
     new = decayed - alpha * u_hat                        # θ_t = θ' - α_t Û_t
     decay = decayed - theta
-    return new, State(t, r, c, v), Float32MeansTrace(decay, beta2_hat, v_hat, u, u_hat, alpha, new - theta)
+    return new, moments._replace(count=t), Float32MeansTrace(decay, beta2_hat, v_hat, u, u_hat, alpha, new - theta)
 
 
 # -- optax: a chain; α multiplies (no relative step); momentum; λθ added unscaled ----------------
+def factored_second_moment_optax(state, grad, g2, beta2_hat, one_minus, axes):
+    """optax ``scale_by_factored_rms``, a matrix: factored over its two largest axes; returns ``U_t`` too."""
+    d1, d0 = _factor_axes(g2.shape, axes, "largest")
+    r = beta2_hat * state.r + one_minus * np.mean(g2, axis=d0, keepdims=True)     # R_t
+    c = beta2_hat * state.c + one_minus * np.mean(g2, axis=d1, keepdims=True)     # C_t
+    r_norm = r / np.mean(r, axis=d1, keepdims=True)      # R_t / mean(R_t)
+    u = grad * r_norm ** -0.5 * c ** -0.5                # U_t = G_t (R_t/mean R_t)^{-1/2} C_t^{-1/2}
+    return u, r_norm * c, state._replace(r=r, c=c)
+
+
+def full_second_moment_optax(state, grad, g2, beta2_hat, one_minus, axes):
+    """optax ``scale_by_factored_rms``, a parameter not factored: the whole V_t; returns ``U_t`` too."""
+    v = beta2_hat * state.v + one_minus * g2             # V_t = β̂₂ₜ V_{t-1} + (1-β̂₂ₜ)(G_t² + ε₁)
+    u = grad * v ** -0.5                                 # U_t = G_t V_t^{-1/2}
+    return u, v, state._replace(v=v)
+
+
+SECOND_MOMENT_OPTAX = {FactoredState: factored_second_moment_optax, State: full_second_moment_optax}
+
 OPTAX = (
-    ("beta2_hat", r"\hat\beta_{2t} = 1 - (t - t_0)^{c}\ \text{(float32 with float32\_decay\_rate)}"),
+    ("beta2_hat", r"\hat\beta_{2t} = \mathrm{fl}_{32}\big(1 - (t - t_0)^{c}\big)\ \text{(in float32)}"),
     ("v_hat", r"\hat V_t = \begin{cases} (R_t / \mathrm{mean}(R_t))\, C_t, & R_t = \hat\beta_{2t} R_{t-1} + "
               r"(1-\hat\beta_{2t})\, \mathrm{mean}_{d_0}(G_t^2 + \epsilon_1),\ C_t = \hat\beta_{2t} C_{t-1} + "
               r"(1-\hat\beta_{2t})\, \mathrm{mean}_{d_1}(G_t^2 + \epsilon_1) \\ \hat\beta_{2t} \hat V_{t-1} + "
               r"(1-\hat\beta_{2t})(G_t^2 + \epsilon_1) & \text{(not factored)} \end{cases}"),
     ("u", r"U_t = G_t\, (R_t/\mathrm{mean}(R_t))^{-1/2}\, C_t^{-1/2} \ \text{(not factored: } G_t \hat V_t^{-1/2})"),
     ("u_hat", r"\hat U_t = U_t / \max(1, \mathrm{RMS}(U_t)/d)"),
-    ("alpha", r"\alpha_t = \alpha\, \max(\epsilon_2, \mathrm{RMS}(\theta_{t-1}))\ \text{(or } \alpha \text{)}"),
+    ("alpha", r"\alpha_t = \alpha\, \max(\epsilon_2, \mathrm{RMS}(\theta_{t-1}))"),
     ("m", r"m_t = (1-\beta_1)\, \alpha_t \hat U_t + \beta_1 m_{t-1}"),
     ("delta", r"\Delta\theta_t = -(m_t + \lambda\,\theta_{t-1})"),
 )
@@ -276,49 +336,59 @@ OptaxTrace = trace_of(OPTAX)
 
 
 def update_optax(theta, grad, state, lr, beta2_decay, eps1, eps2, clip_threshold, momentum, weight_decay,
-                 decay_offset, multiply_by_parameter_scale, float32_decay_rate):
+                 decay_offset):
     t = state.count + 1
     axes = run_axes(theta, lr, beta2_decay, eps1, eps2, clip_threshold, momentum, weight_decay, decay_offset)
-    if float32_decay_rate:                               # optax: an int32 count, float32 powers
-        power = (t - decay_offset) ** np.asarray(beta2_decay, np.float32).astype(np.float64)   # (rounded once:
-        beta2_hat = np.float32(1) - np.asarray(power, np.float32)                              #  a float32 pow)
-        one_minus = np.asarray(np.float32(1) - beta2_hat, theta.dtype)
-        beta2_hat = np.asarray(beta2_hat, theta.dtype)   # β̂₂ₜ = fl32(1 - fl32(t - t₀)^c)
-    else:
-        beta2_hat = 1 - float(t - decay_offset) ** beta2_decay   # β̂₂ₜ = 1 - (t - t₀)^c
-        one_minus = 1 - beta2_hat
+    power = (t - decay_offset) ** np.asarray(beta2_decay, np.float32).astype(np.float64)  # an int32 count, a
+    beta2_hat = np.float32(1) - np.asarray(power, np.float32)                             #  float32 power (rounded once)
+    one_minus = np.asarray(np.float32(1) - beta2_hat, theta.dtype)   # 1 - β̂₂ₜ, in float32
+    beta2_hat = np.asarray(beta2_hat, theta.dtype)       # β̂₂ₜ = fl32(1 - fl32(t - t₀)^c)
     g2 = grad * grad + eps1                              # G_t² + ε₁
-    dims = _factor_axes(theta, state, axes, "largest")
-    if dims is None:
-        r = c = None
-        v = v_hat = beta2_hat * state.v + one_minus * g2                    # V_t
-        u = grad * v ** -0.5                                                # U_t = G_t V_t^{-1/2}
-    else:
-        d1, d0 = dims
-        v = None
-        r = beta2_hat * state.r + one_minus * np.mean(g2, axis=d0, keepdims=True)     # R_t
-        c = beta2_hat * state.c + one_minus * np.mean(g2, axis=d1, keepdims=True)     # C_t
-        r_norm = r / np.mean(r, axis=d1, keepdims=True)  # R_t / mean(R_t)
-        v_hat = r_norm * c
-        u = grad * r_norm ** -0.5 * c ** -0.5            # U_t = G_t (R_t/mean R_t)^{-1/2} C_t^{-1/2}
+    second_moment = SECOND_MOMENT_OPTAX[type(state)]     # factored (two large axes) or not
+    u, v_hat, moments = second_moment(state, grad, g2, beta2_hat, one_minus, axes)
     u_hat = u / np.maximum(1.0, _rms(u, axes) / clip_threshold)         # Û_t = U_t / max(1, RMS(U_t)/d)
-    scaled = lr * u_hat                                  # α Û_t
-    if multiply_by_parameter_scale:
-        scale = np.maximum(eps2, _rms(theta, axes))      # max(ε₂, RMS(θ_{t-1}))
-        scaled = scaled * scale
-        alpha = lr * scale                               # α_t = α max(ε₂, RMS(θ_{t-1}))
-    else:
-        alpha = lr                                       # α_t = α
+    scale = np.maximum(eps2, _rms(theta, axes))          # max(ε₂, RMS(θ_{t-1}))
+    scaled = lr * u_hat * scale                          # α_t Û_t
+    alpha = lr * scale                                   # α_t = α max(ε₂, RMS(θ_{t-1}))
     decayed_m = np.asarray(momentum, state.m.dtype) * state.m     # β₁ m_{t-1} (in float32 if the state is)
     m = (1 - momentum) * scaled + np.asarray(decayed_m, scaled.dtype)     # m_t = (1-β₁) α_t Û_t + β₁ m_{t-1}
     delta = -(m + weight_decay * theta)                  # Δθ_t = -(m_t + λ θ_{t-1})
-    m_state = m.astype(state.m.dtype)                    # stored in the momentum dtype
-    return theta + delta, State(t, r, c, v, m_state), OptaxTrace(beta2_hat, v_hat, u, u_hat, alpha, m, delta)
+    new_state = moments._replace(count=t, m=m.astype(state.m.dtype))    # m stored in the momentum dtype
+    return theta + delta, new_state, OptaxTrace(beta2_hat, v_hat, u, u_hat, alpha, m, delta)
+
+
+OPTAX_NO_PARAMETER_SCALE = (
+    *OPTAX[:4],
+    ("alpha", r"\alpha_t = \alpha"),
+    *OPTAX[5:],
+)
+
+
+def update_optax_no_parameter_scale(theta, grad, state, lr, beta2_decay, eps1, eps2, clip_threshold, momentum,
+                                    weight_decay, decay_offset):
+    t = state.count + 1
+    axes = run_axes(theta, lr, beta2_decay, eps1, eps2, clip_threshold, momentum, weight_decay, decay_offset)
+    power = (t - decay_offset) ** np.asarray(beta2_decay, np.float32).astype(np.float64)  # an int32 count, a
+    beta2_hat = np.float32(1) - np.asarray(power, np.float32)                             #  float32 power (rounded once)
+    one_minus = np.asarray(np.float32(1) - beta2_hat, theta.dtype)   # 1 - β̂₂ₜ, in float32
+    beta2_hat = np.asarray(beta2_hat, theta.dtype)       # β̂₂ₜ = fl32(1 - fl32(t - t₀)^c)
+    g2 = grad * grad + eps1                              # G_t² + ε₁
+    second_moment = SECOND_MOMENT_OPTAX[type(state)]     # factored (two large axes) or not
+    u, v_hat, moments = second_moment(state, grad, g2, beta2_hat, one_minus, axes)
+    u_hat = u / np.maximum(1.0, _rms(u, axes) / clip_threshold)         # Û_t = U_t / max(1, RMS(U_t)/d)
+    scaled = lr * u_hat                                  # α_t Û_t (no parameter scale)
+    alpha = lr                                           # α_t = α
+    decayed_m = np.asarray(momentum, state.m.dtype) * state.m     # β₁ m_{t-1} (in float32 if the state is)
+    m = (1 - momentum) * scaled + np.asarray(decayed_m, scaled.dtype)     # m_t = (1-β₁) α_t Û_t + β₁ m_{t-1}
+    delta = -(m + weight_decay * theta)                  # Δθ_t = -(m_t + λ θ_{t-1})
+    new_state = moments._replace(count=t, m=m.astype(state.m.dtype))    # m stored in the momentum dtype
+    return theta + delta, new_state, OptaxTrace(beta2_hat, v_hat, u, u_hat, alpha, m, delta)
 
 
 def init(theta: np.ndarray, rule: str = "last", min_dim_size_to_factor: int = 0, batched: bool = False,
          momentum_dtype: Any = None) -> State:
-    """Zero accumulators: ``r``, ``c`` for a factored parameter, else ``v``; ``m`` for optax's chain."""
+    """Zeros: a :class:`FactoredState` (``r``, ``c``) for a factored parameter, else a :class:`State` (``v``);
+    ``m`` for optax's chain. The shape rule is :func:`factored_dims` on one run's parameter."""
     theta = np.asarray(theta)
     dtype = float_dtype(theta)
     lead = 1 if batched and theta.ndim > 0 else 0
@@ -329,18 +399,25 @@ def init(theta: np.ndarray, rule: str = "last", min_dim_size_to_factor: int = 0,
     d1, d0 = lead + dims[0], lead + dims[1]
     r_shape = tuple(1 if i == d0 else n for i, n in enumerate(theta.shape))
     c_shape = tuple(1 if i == d1 else n for i, n in enumerate(theta.shape))
-    return State(0, np.zeros(r_shape, dtype), np.zeros(c_shape, dtype), None, m)
+    return FactoredState(0, np.zeros(r_shape, dtype), np.zeros(c_shape, dtype), None, m)
 
 
-def pick_update(eps1_on: str, float32_means: bool, relative_step: bool) -> Update:
+def _showing(fn, equations, second_moments: dict) -> Update:
+    """The update with both of its second-moment functions, so ``opt.source`` shows all that can run."""
+    return Update.of(fn, equations)._replace(parts=(*second_moments.values(), fn))
+
+
+def pick_update(eps1_on: str, float32_means: bool, relative_step: bool, multiply_by_parameter_scale: bool) -> Update:
     """The update for these options (validated by :func:`adafactor`)."""
     if eps1_on == "v_hat":
-        return Update.of(update_eps1_on_v_hat, EPS1_ON_V_HAT)
+        return _showing(update_eps1_on_v_hat, EPS1_ON_V_HAT, SECOND_MOMENT_EPS1_ON_V_HAT)
     if float32_means:
-        return Update.of(update_float32_means, FLOAT32_MEANS)
+        return _showing(update_float32_means, FLOAT32_MEANS, SECOND_MOMENT_FLOAT32_MEANS)
+    if not relative_step and multiply_by_parameter_scale:
+        return _showing(update_optax, OPTAX, SECOND_MOMENT_OPTAX)
     if not relative_step:
-        return Update.of(update_optax, OPTAX)
-    return Update.of(update, EQUATIONS)
+        return _showing(update_optax_no_parameter_scale, OPTAX_NO_PARAMETER_SCALE, SECOND_MOMENT_OPTAX)
+    return _showing(update, EQUATIONS, SECOND_MOMENT)
 
 
 def _batched(hp: dict) -> bool:
@@ -359,8 +436,7 @@ def _batched(hp: dict) -> bool:
 def adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps1: Any = 1e-30, eps2: Any = 1e-3, clip_threshold: Any = 1.0,
               momentum: Any = 0.0, weight_decay: Any = 0.0, min_dim_size_to_factor: int = 0,
               eps1_on: str = "grad_squared", relative_step: bool = True, multiply_by_parameter_scale: bool = True,
-              float32_means: bool = False, float32_decay_rate: bool = False, float32_momentum: bool = False,
-              decay_offset: int = 0, maximize: bool = False) -> Optimizer:
+              float32_means: bool = False, float32_momentum: bool = False, decay_offset: int = 0) -> Optimizer:
     r"""Adafactor: factored second moments, a step relative to the parameter's size, clipped updates.
 
     Let :math:`\alpha` be the learning rate ``lr``, :math:`c` = ``beta2_decay``,
@@ -409,25 +485,23 @@ def adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps1: Any = 1e-30, eps2: 
     relative_step : bool
         ``True`` (paper, PyTorch, Keras): :math:`\rho_t = \min(\alpha, 1/\sqrt t)`. ``False``
         (optax): :math:`\alpha` multiplies the clipped update, there is no :math:`1/\sqrt t`;
-        this runs optax's chain (:func:`update_optax`), where :math:`\hat\beta_{2t}` uses
-        ``decay_offset``, the two *largest* axes are factored, momentum and
+        this runs optax's chain (``update_optax``), where :math:`\hat\beta_{2t}` is computed in
+        float32 (from an int32 count, as optax does) and uses ``decay_offset``, the two *largest*
+        axes are factored, momentum and
         ``multiply_by_parameter_scale`` apply, and :math:`\lambda\theta_{t-1}` is added to the
         update unscaled.
     multiply_by_parameter_scale : bool
         Multiply by :math:`\max(\epsilon_2, \mathrm{RMS}(\theta_{t-1}))`. ``False`` needs
-        ``relative_step=False`` (optax's option).
+        ``relative_step=False`` (optax's option; it runs ``update_optax_no_parameter_scale``).
     float32_means : bool
         Keras 3 on the JAX backend: every mean of float64 input is computed in float32
         (:func:`mean_float32`), and weight decay :math:`\theta' = \theta - \theta\lambda\alpha`
         comes before the step, so :math:`\alpha_t` uses :math:`\mathrm{RMS}(\theta')`.
-    float32_decay_rate, float32_momentum : bool
-        optax: :math:`\hat\beta_{2t}` computed in float32 from an int32 count; the momentum kept in
-        float32 (``dtype_momentum``), with :math:`\beta_1 m_{t-1}` a float32 product. Need
-        ``relative_step=False``.
+    float32_momentum : bool
+        optax: the momentum kept in float32 (``dtype_momentum``), with :math:`\beta_1 m_{t-1}` a
+        float32 product. Needs ``relative_step=False``.
     decay_offset : int >= 0
         optax's :math:`t_0`: :math:`\hat\beta_{2t} = 1 - (t - t_0)^{c}`. Needs ``relative_step=False``.
-    maximize : bool
-        PyTorch: ascend, :math:`G_t = -g_t`. Needs ``eps1_on='v_hat'``.
 
     Notes
     -----
@@ -439,6 +513,10 @@ def adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps1: Any = 1e-30, eps2: 
     factored only when its second-largest axis reaches ``min_dim_size_to_factor=128`` (no teaching
     matrix is), the learning rate multiplies, optional float32 momentum, the decay rate in float32,
     ``weight_decay_rate`` added after the parameter scale.
+
+    Matrix or vector is decided by :func:`init` from the parameter's shape, not by an option:
+    a factored parameter gets a :class:`FactoredState`, any other a :class:`State`, and the update
+    looks its second-moment function up by the state's type (``opt.source`` shows both).
 
     Every framework takes the RMS of a ``(B, m, n)`` tensor over the whole tensor (one parameter);
     lrlessons makes each row its own run when a hyperparameter is a ``(B,)`` array (its own
@@ -473,13 +551,11 @@ def adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps1: Any = 1e-30, eps2: 
     check_integer(owner, "decay_offset", decay_offset, 0)
     check_choice(owner, "eps1_on", eps1_on, ("grad_squared", "v_hat"))
     flags = dict(relative_step=relative_step, multiply_by_parameter_scale=multiply_by_parameter_scale,
-                 float32_means=float32_means, float32_decay_rate=float32_decay_rate,
-                 float32_momentum=float32_momentum, maximize=maximize)
+                 float32_means=float32_means, float32_momentum=float32_momentum)
     for name, flag in flags.items():
         check_bool(owner, name, flag)
     optax_only = dict(momentum=is_active(momentum), multiply_by_parameter_scale=not multiply_by_parameter_scale,
-                      float32_decay_rate=float32_decay_rate, float32_momentum=float32_momentum,
-                      decay_offset=is_active(decay_offset))
+                      float32_momentum=float32_momentum, decay_offset=is_active(decay_offset))
     for name, used in optax_only.items():
         if used and relative_step:
             raise ValueError(f"The {name!r} parameter of {owner} is optax's and needs relative_step=False (optax's "
@@ -490,9 +566,6 @@ def adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps1: Any = 1e-30, eps2: 
         raise ValueError(f"The {chosen[1]!r} parameter of {owner} cannot be combined with {chosen[0]!r}: each picks "
                          f"one framework's update (eps1_on='v_hat' PyTorch, float32_means Keras, relative_step=False "
                          f"optax). Got {chosen[0]} and {chosen[1]} set instead.")
-    if maximize and eps1_on != "v_hat":
-        raise ValueError(f"The 'maximize' parameter of {owner} is PyTorch's and needs eps1_on='v_hat'. "
-                         f"Got maximize=True with eps1_on={eps1_on!r} instead.")
     hp = dict(lr=lr, beta2_decay=beta2_decay, eps1=eps1, eps2=eps2, clip_threshold=clip_threshold,
               momentum=momentum, weight_decay=weight_decay, min_dim_size_to_factor=min_dim_size_to_factor,
               eps1_on=eps1_on, decay_offset=decay_offset, **flags,
@@ -507,4 +580,5 @@ def adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps1: Any = 1e-30, eps2: 
         dtype = momentum_dtype if momentum_dtype != "theta" else float_dtype(theta)
         return init(theta, rule, int(min_dim_size_to_factor), batched, dtype)
 
-    return Optimizer(owner, hp, pick_update(eps1_on, float32_means, relative_step), make_state)
+    return Optimizer(owner, hp, pick_update(eps1_on, float32_means, relative_step, multiply_by_parameter_scale),
+                     make_state)

@@ -239,7 +239,8 @@ def adafactor(learning_rate: Any = None, min_dim_size_to_factor: int = 128, deca
               eps: Any = 1e-30, factored: bool = True, weight_decay_mask: Any = None) -> Optimizer:
     r"""``optax.adafactor``: a chain; the learning rate multiplies, optional float32 momentum.
 
-    Runs ``lrlessons.optimizers.adafactor.update_optax``: ``scale_by_factored_rms`` (the decay rate
+    Runs ``lrlessons.optimizers.adafactor.update_optax`` (``update_optax_no_parameter_scale`` with
+    ``multiply_by_parameter_scale=False``): ``scale_by_factored_rms`` (the decay rate
     :math:`1 - (t - t_0)^{-0.8}` computed in float32 from an int32 count) → ``clip_by_block_rms``
     (``clipping_threshold=None``: none) → ``learning_rate`` times the update (``None``: no rate at
     all, i.e. 1) → times :math:`\max(10^{-3}, \mathrm{RMS}(\theta))` → momentum (an EMA kept in
@@ -273,7 +274,6 @@ def adafactor(learning_rate: Any = None, min_dim_size_to_factor: int = 128, deca
                                weight_decay=0.0 if weight_decay_rate is None else weight_decay_rate,
                                min_dim_size_to_factor=min_dim_size_to_factor, decay_offset=decay_offset,
                                relative_step=False, multiply_by_parameter_scale=multiply_by_parameter_scale,
-                               float32_decay_rate=True,
                                float32_momentum=dtype_momentum in ("float32", np.float32))
 
 

@@ -185,7 +185,8 @@ def Adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps: Any = (None, 1e-3), 
     Runs ``lrlessons.optimizers.adafactor.update_eps1_on_v_hat``: every tensor with two or more
     axes is factored over its last two (no minimum size), no momentum; ``weight_decay`` (default
     0.0, although torch's docstring says 1e-2) is :math:`\theta(1 - \mathrm{lr}\,\lambda)`, applied
-    after :math:`\alpha_t` is taken from the undecayed θ; ``maximize`` negates the gradient.
+    after :math:`\alpha_t` is taken from the undecayed θ. ``maximize=True`` is refused, as by every
+    wrapper here (torch's only negates the gradient: pass :math:`-g` instead).
     ``eps=(None, 1e-3)``: torch's ``None`` is the machine epsilon of the parameter's dtype, here
     float64's 2.22e-16 (for float32 parameters pass ``eps=(1.1920929e-07, 1e-3)``). torch checks
     ``beta2_decay <= 0`` and ``d >= 1``. A ``(B, m, n)`` θ with a ``(B,)`` hyperparameter is B runs
@@ -206,11 +207,10 @@ def Adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps: Any = (None, 1e-3), 
     if np.any(np.asarray(d) < 1):
         raise ValueError(f"The 'd' parameter of {owner} must be >= 1 (torch: 'Clipping threshold d should be "
                          f">= 1 but is: {d}'). Got {d!r} instead.")
-    framework_flag(owner, "maximize", maximize)
+    _no_maximize(owner, maximize)
     return framework_optimizer(owner, _adafactor, {"eps1": "eps[0]", "eps2": "eps[1]", "clip_threshold": "d"},
                                lr=lr, beta2_decay=beta2_decay, eps1=np.finfo(np.float64).eps if eps1 is None else eps1,
-                               eps2=eps2, clip_threshold=d, weight_decay=weight_decay, eps1_on="v_hat",
-                               maximize=maximize)
+                               eps2=eps2, clip_threshold=d, weight_decay=weight_decay, eps1_on="v_hat")
 
 
 @suggest_keywords
