@@ -131,3 +131,11 @@ def two_batch_noise_scale(sq_small, sq_big, b_small, b_big):
     trace = (s - big) / (1 / b_small - 1 / b_big)                   # tr Σ
     g_sq = (b_big * big - b_small * s) / (b_big - b_small)          # |G|²
     return g_sq, trace, trace / g_sq                                # B_simple = tr Σ / |G|²
+
+
+@_solution
+def tail_average(thetas, start):
+    out = np.array(thetas, dtype=np.result_type(np.asarray(thetas), 1.0))   # a copy; rows < start stay θ_k
+    n = np.arange(1, len(out) - start + 1).reshape((-1,) + (1,) * (out.ndim - 1))   # k − start + 1
+    out[start:] = np.cumsum(out[start:], axis=0) / n     # θ̄_k = (θ_s + … + θ_k) / (k − s + 1)
+    return out

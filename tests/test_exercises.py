@@ -41,7 +41,7 @@ NAMES = (
     "gd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "tf_rmsprop_step",
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
-    "triangular", "tf_adam_step", "multistep_lr", "two_batch_noise_scale",
+    "triangular", "tf_adam_step", "multistep_lr", "two_batch_noise_scale", "tail_average",
 )
 
 SIGNATURES = {
@@ -61,6 +61,7 @@ SIGNATURES = {
     "tf_adam_step": "tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v)",
     "multistep_lr": "multistep_lr(step, learning_rate, milestones, gamma) -> lr",
     "two_batch_noise_scale": "two_batch_noise_scale(sq_small, sq_big, b_small, b_big) -> (g_sq, trace, b_simple)",
+    "tail_average": "tail_average(thetas, start) -> averages",
 }
 
 
@@ -845,6 +846,47 @@ def _(sq_small, sq_big, b_small, b_big):
     tr = (s - b) / (1 / b_small - 1 / b_big)
     g = (b_big * b - b_small * s) / (b_big - b_small)
     return g, tr, g / tr
+
+
+# tail_average
+@mistake("tail_average", "counts_from_zero")
+def _(thetas, start):
+    out = np.array(thetas, dtype=float)
+    for k in range(start, len(out)):
+        out[k] = np.sum(np.asarray(thetas)[start:k + 1], axis=0) / (k + 1)
+    return out.astype(np.result_type(np.asarray(thetas), 1.0))
+
+
+@mistake("tail_average", "excludes_current")
+def _(thetas, start):
+    th = np.asarray(thetas)
+    out = th.astype(np.result_type(th, 1.0))
+    for k in range(start + 1, len(th)):
+        out[k] = th[start:k].mean(axis=0)
+    return out
+
+
+@mistake("tail_average", "ignores_start")
+def _(thetas, start):
+    th = np.asarray(thetas)
+    return np.array([th[:k + 1].mean(axis=0) for k in range(len(th))], dtype=np.result_type(th, 1.0))
+
+
+@mistake("tail_average", "before_start")
+def _(thetas, start):
+    th = np.asarray(thetas)
+    out = np.zeros(th.shape, dtype=np.result_type(th, 1.0))
+    for k in range(start, len(th)):
+        out[k] = th[start:k + 1].mean(axis=0)
+    return out
+
+
+@mistake("tail_average", "sum_not_mean")
+def _(thetas, start):
+    th = np.asarray(thetas)
+    out = th.astype(np.result_type(th, 1.0))
+    out[start:] = np.cumsum(th[start:], axis=0)
+    return out
 
 
 # In-place versions of the right answer: the values are right, the caller's arrays change.

@@ -23,7 +23,7 @@ topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step
 (``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
 ``article_warmup``), ``cyclical`` (``triangular``), ``frameworks`` (``tf_adam_step``, the ε-hat Adam of
 TF1 and Keras), ``step_decay`` (``multistep_lr``) and
-``batch_size`` (``two_batch_noise_scale``).
+``batch_size`` (``two_batch_noise_scale``) and ``modern_schedules`` (``tail_average``).
 :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
@@ -61,6 +61,7 @@ from .warmup import ARTICLE_WARMUP, LINEAR_WARMUP
 from .cyclical import TRIANGULAR
 from .step_decay import MULTISTEP_LR
 from .batch_size import TWO_BATCH_NOISE_SCALE
+from .modern_schedules import TAIL_AVERAGE
 
 __all__ = [
     "available", "describe", "check", "CheckResult", "CaseResult", "Description", "EXERCISES",
@@ -69,6 +70,7 @@ __all__ = [
     "check_exponential_decay", "check_cosine_decay", "check_linear_warmup", "check_article_warmup",
     "check_triangular", "check_tf_adam_step", "check_multistep_lr",
     "check_two_batch_noise_scale",
+    "check_tail_average",
 ]
 
 #: Every exercise by name, in lesson order.
@@ -83,6 +85,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     TF_ADAM_STEP,                                       # 08 frameworks differ
     MULTISTEP_LR,                                       # 09 putting it together (step decay)
     TWO_BATCH_NOISE_SCALE,                              # 12 batch size and noise
+    TAIL_AVERAGE,                                       # 10 schedules in current use
 )}
 
 
@@ -228,3 +231,8 @@ def check_multistep_lr(fn: Callable) -> CheckResult:
 def check_two_batch_noise_scale(fn: Callable) -> CheckResult:
     """``check('two_batch_noise_scale', fn)``: see :func:`check` and ``describe('two_batch_noise_scale')``."""
     return check("two_batch_noise_scale", fn)
+
+
+def check_tail_average(fn: Callable) -> CheckResult:
+    """``check('tail_average', fn)``: see :func:`check` and ``describe('tail_average')``."""
+    return check("tail_average", fn)
