@@ -134,6 +134,17 @@ def two_batch_noise_scale(sq_small, sq_big, b_small, b_big):
 
 
 @_solution
+def power_iteration(A, iters, seed):
+    v = np.random.default_rng(seed).normal(size=A.shape[-1])
+    v = v / np.linalg.norm(v)                            # v₀, ‖v₀‖ = 1
+    for _ in range(iters):
+        w = A @ v                                        # w = A v
+        lam = v @ w                                      # λ = vᵀ A v
+        v = w / np.linalg.norm(w)                        # v ← w / ‖w‖
+    return lam
+
+
+@_solution
 def tail_average(thetas, start):
     out = np.array(thetas, dtype=np.result_type(np.asarray(thetas), 1.0))   # a copy; rows < start stay θ_k
     n = np.arange(1, len(out) - start + 1).reshape((-1,) + (1,) * (out.ndim - 1))   # k − start + 1

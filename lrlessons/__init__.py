@@ -1,7 +1,7 @@
 """lrlessons: how the learning rate, and the optimizers that adapt it, really work.
 
-The core (schedules, optimizers, problems, training, theory, frameworks, exercises) imports numpy
-only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
+The core (schedules, optimizers, problems, training, theory, sharpness, noise_scale, frameworks,
+exercises) imports numpy only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
 """
 
 from importlib import import_module as _import_module
@@ -16,9 +16,11 @@ _LAZY = {
     "create_learning_rate": ("lrlessons.frameworks.od_api", "create_learning_rate"),
     "problems": ("lrlessons.problems", None),
     "theory": ("lrlessons.theory", None),
+    "noise_scale": ("lrlessons.noise_scale", None),
     "frameworks": ("lrlessons.frameworks", None),
     "exercises": ("lrlessons.exercises", None),
     "reference": ("lrlessons.reference", None),
+    "sharpness": ("lrlessons.sharpness", None),
     "viz": ("lrlessons.viz", None),
     "widgets": ("lrlessons.widgets", None),
 }

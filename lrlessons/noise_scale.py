@@ -119,6 +119,8 @@ def per_example_gradients(problem: Any, theta: Any) -> np.ndarray:
     theta : (d,) array of finite numbers
         Where to evaluate.
 
+    Examples
+    --------
     >>> from lrlessons import problems
     >>> p = problems.linear_regression(n=50)
     >>> g = per_example_gradients(p, p.x0)
@@ -178,6 +180,8 @@ def minibatch_sq_norms(problem: Any, theta: Any, batch_size: int, draws: int) ->
     batch_size : int in [1, n]
     draws : int in [1, 100_000]
 
+    Examples
+    --------
     >>> from lrlessons import problems
     >>> p = problems.linear_regression(n=100)
     >>> minibatch_sq_norms(p, p.x0, batch_size=100, draws=2).round(4).tolist()
@@ -218,6 +222,8 @@ def two_batch_estimate(sq_small: Any, sq_big: Any, b_small: int, b_big: int, n: 
         The number of examples, when minibatches are drawn without replacement (as the
         lessons' problems do). ``None``: with replacement (an infinite data set).
 
+    Examples
+    --------
     >>> two_batch_estimate(5.0, 2.0, 1, 4)          # |G|² + trΣ/B at B = 1 and 4: |G|² = 1, trΣ = 4
     NoiseScale(g_sq=1.0, trace=4.0, b_simple=4.0)
     """
@@ -375,6 +381,8 @@ def per_run_batches(problem: Any, batch_sizes: Any) -> PerRunBatches:
     batch_sizes : (B,) array of ints in [1, n]
         One batch size per run; pair it with ``(B,)`` hyperparameters of the optimizer.
 
+    Examples
+    --------
     >>> import lrlessons as ll
     >>> from lrlessons import optimizers, problems
     >>> p = problems.linear_regression(n=64, batch_size=8)

@@ -41,7 +41,10 @@ NAMES = (
     "gd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "tf_rmsprop_step",
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
-    "triangular", "tf_adam_step", "multistep_lr", "two_batch_noise_scale", "tail_average",
+    "triangular", "tf_adam_step", "multistep_lr",
+    "tail_average",                                        # lesson 10
+    "power_iteration",                                     # lesson 11
+    "two_batch_noise_scale",                               # lesson 12
 )
 
 SIGNATURES = {
@@ -61,6 +64,7 @@ SIGNATURES = {
     "tf_adam_step": "tf_adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps) -> (theta, m, v)",
     "multistep_lr": "multistep_lr(step, learning_rate, milestones, gamma) -> lr",
     "two_batch_noise_scale": "two_batch_noise_scale(sq_small, sq_big, b_small, b_big) -> (g_sq, trace, b_simple)",
+    "power_iteration": "power_iteration(A, iters, seed) -> lam",
     "tail_average": "tail_average(thetas, start) -> averages",
 }
 
@@ -846,6 +850,63 @@ def _(sq_small, sq_big, b_small, b_big):
     tr = (s - b) / (1 / b_small - 1 / b_big)
     g = (b_big * b - b_small * s) / (b_big - b_small)
     return g, tr, g / tr
+
+
+# power_iteration
+def _unit_start(A, seed):
+    v = np.random.default_rng(seed).normal(size=A.shape[-1])
+    return v / np.linalg.norm(v)
+
+
+@mistake("power_iteration", "exact")
+def _(A, iters, seed):
+    return np.linalg.eigvalsh(A)[-1]
+
+
+@mistake("power_iteration", "norm")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    for _ in range(iters):
+        w = A @ v
+        lam, v = np.linalg.norm(w), w / np.linalg.norm(w)
+    return lam
+
+
+@mistake("power_iteration", "no_normalise")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    for _ in range(iters):
+        w = A @ v
+        lam, v = v @ w, w
+    return lam
+
+
+@mistake("power_iteration", "raw_start")
+def _(A, iters, seed):
+    v = np.random.default_rng(seed).normal(size=A.shape[-1])
+    for _ in range(iters):
+        w = A @ v
+        lam, v = v @ w, w / np.linalg.norm(w)
+    return lam
+
+
+@mistake("power_iteration", "one_more")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    for _ in range(iters):
+        v = A @ v
+        v = v / np.linalg.norm(v)
+    return v @ (A @ v)
+
+
+@mistake("power_iteration", "one_fewer")
+def _(A, iters, seed):
+    v = _unit_start(A, seed)
+    lam = v @ (A @ v)
+    for _ in range(iters - 1):
+        w = A @ v
+        lam, v = v @ w, w / np.linalg.norm(w)
+    return lam
 
 
 # tail_average

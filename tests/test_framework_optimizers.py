@@ -202,7 +202,8 @@ def test_names_positional_arguments_and_schedules():
     (lambda: pytorch.SGD(nesterov=True), ValueError, "'momentum' parameter of pytorch.SGD must be in (0, 1)"),
     (lambda: pytorch.Adam(maximize=True), ValueError, "'maximize'"),
     (lambda: pytorch.SGD(momentum=[0.0, 0.9], dampening=0.5), ValueError, "nonzero in every run"),
-    (lambda: keras.SGD(clipnorm=1.0), ValueError, "'clipnorm'"),
+    (lambda: keras.SGD(clipnorm=[1.0, -1.0]), ValueError, "'clipnorm'"),     # (issue 15: clipping is reproduced)
+    (lambda: keras.SGD(loss_scale_factor=2.0), ValueError, "'loss_scale_factor'"),
     (lambda: keras.Adam(use_ema=True), ValueError, "'use_ema'"),
     (lambda: keras.AdamW(weight_decay=None), ValueError, "'weight_decay'"),
     (lambda: optax.adamw(0.1, mask=lambda p: p), ValueError, "'mask'"),
@@ -219,14 +220,23 @@ def test_errors_use_the_framework_names(call, exc, text):
     assert text in str(err.value)
 
 
+#: Optimizers of matrices only (Muon): they take a matrix where the generic tests use a vector.
+MATRIX_OPTIMIZERS = ("pytorch.Muon", "keras.Muon", "optax.contrib.muon")
+
+
 @pytest.mark.parametrize("name", sorted(registry("optimizers")))
 def test_every_framework_optimizer_runs_one_textbook_update(name):
     """The defaults of every framework optimizer pick plain functions: no option branches in what runs."""
     opt = build_optimizer(name, 0.01, **({"momentum": 0.9} if name == "tf1.MomentumOptimizer" else {}))
-    theta, state = np.array([1.0, -2.0]), opt.init(np.array([1.0, -2.0]))
-    for g in ([0.5, 0.1], [0.2, -0.3]):
+    theta, grads = np.array([1.0, -2.0]), ([0.5, 0.1], [0.2, -0.3])
+    if name in MATRIX_OPTIMIZERS:            # Muon orthogonalises matrices: a 2x2 θ takes its Muon path
+        theta, grads = np.array([[1.0, -2.0], [0.5, 3.0]]), ([[0.5, 0.1], [0.0, 1.0]], [[0.2, -0.3], [1.0, 0.4]])
+    state = opt.init(theta)
+    for g in grads:
         theta, state, tr = opt.step(theta, np.array(g), state)
     assert [f for f, _ in opt.equations] == list(tr._fields)
+    if "muon" in opt.hyperparameters:        # keras.Muon/optax.contrib.muon route θ by shape, as the frameworks
+        opt = opt.hyperparameters["muon"]    # do: what runs on a matrix is the Muon path's source
     tree = ast.parse(opt.source)
     assert tree.body and all(isinstance(f, ast.FunctionDef) for f in tree.body)
     assert not [n for n in ast.walk(tree) if isinstance(n, (ast.If, ast.IfExp))], opt.source

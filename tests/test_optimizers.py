@@ -38,6 +38,17 @@ VARIANTS = [
     *[("adamax", dict(eps_in_max=e, weight_decay=w, decoupled_weight_decay=dw))
       for e, w, dw in itertools.product([False, True], [0.0, 0.1], [False, True])],
     ("adadelta", {}), ("adadelta", {"weight_decay": 0.1}), ("adadelta", {"weight_decay": 0.1, "decoupled_weight_decay": True}),
+    # the optimizers of 2023-2026 (Muon on these vectors: each run's vector is a 1 x d row)
+    ("lion", {}), ("lion", {"weight_decay": 0.1}),
+    *[("lamb", dict(decay_in_trust_ratio=d, weight_decay=w)) for d, w in itertools.product([False, True], [0.0, 0.1])],
+    ("lamb", {"eps_root": 1e-8, "weight_decay": 0.1}),
+    *[("lars", dict(nesterov=n, weight_decay=w)) for n, w in itertools.product([False, True], [0.0, 0.1])],
+    *[("muon", dict(fallback="row", nesterov=n, momentum_form=f, weight_decay=w))
+      for n, f, w in itertools.product([False, True], ["ema", "sum", "ema_bias_corrected"], [0.0, 0.1])],
+    *[("schedule_free_sgd", dict(convention=c, warmup_steps=w, weight_decay=d))
+      for c, w, d in itertools.product(["schedulefree", "optax"], [0, 3], [0.0, 0.1])],
+    *[("schedule_free_adamw", dict(convention=c, warmup_steps=w, weight_decay=d))
+      for c, w, d in itertools.product(["schedulefree", "optax", "keras"], [0, 3], [0.0, 0.1])],
 ]
 IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for n, kw in VARIANTS]
 
@@ -95,7 +106,9 @@ def test_float32_stays_float32_and_ints_are_promoted(name, kw):
     out, state, tr = run(opt, THETA0.astype(np.float32), GRADS[:2].astype(np.float32))
     assert out.dtype == np.float32
     assert all(b.dtype == np.float32 for b in state[1:] if isinstance(b, np.ndarray))
-    theta, _, _ = opt.step(np.array([1, 2, 3]), np.array([1.0, 1.0, 1.0]), opt.init(np.array([1, 2, 3])))
+    theta, state = np.array([1, 2, 3]), opt.init(np.array([1, 2, 3]))
+    for _ in range(2):      # two updates: optax's warmed-up schedule-free z-step has rate 0 at first
+        theta, state, _ = opt.step(theta, np.array([1.0, 1.0, 1.0]), state)
     assert theta.dtype == np.float64 and not np.all(theta == np.round(theta))
 
 

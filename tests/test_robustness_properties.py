@@ -198,7 +198,8 @@ def test_problem_factories_work_or_name_the_argument(name, data):
 @given(name=st.sampled_from(sorted(O.FACTORIES)), lr=st.floats(1e-4, 0.5), first=st.integers(0, 8),
        second=st.integers(0, 8), batched=st.booleans())
 def test_checkpoint_round_trip_resumes_bit_for_bit(name, lr, first, second, batched):
-    opt = O.FACTORIES[name](lr=[lr, lr / 2] if batched else lr)
+    # Muon takes matrices: on a 2-D problem a point is a 1x2 matrix (fallback='row')
+    opt = O.FACTORIES[name](lr=[lr, lr / 2] if batched else lr, **({"fallback": "row"} if name == "muon" else {}))
     p = problems.rosenbrock()
     whole = ll.run(opt, p, first + second)
     with tempfile.TemporaryDirectory() as tmp:

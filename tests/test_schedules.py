@@ -363,14 +363,14 @@ EVERY = [
     S.cosine_decay(0.1, 5), S.cosine_decay_restarts(0.1, 5), S.linear_cosine_decay(0.1, 5),
     S.cyclic(0.1, 1.0, 2, mode="triangular2"), S.one_cycle(0.1, 10, three_phase=True),
     S.clip(S.exponential_decay(1.0, 1, 0.5), 0.2), S.join([S.constant(0.1), S.linear(0.2, 0.0, 3)], [3]),
-    S.warmup(S.cosine_decay(0.1, 10), 3, start_lr=0.01),
+    S.warmup(S.cosine_decay(0.1, 10), 3, start_lr=0.01), S.wsd(0.1, 10, 3, 4, 0.01, "1-sqrt"),
 ]
 
 
 def test_every_factory_is_covered():
     classes = {type(s).__name__ for s in EVERY}
     factories = [n for n in S.__all__ if n not in ("Schedule", "as_schedule")]
-    assert len(classes) == len(factories) == 16
+    assert len(classes) == len(factories) == 17
 
 
 @pytest.mark.parametrize("s", EVERY, ids=lambda s: type(s).__name__)

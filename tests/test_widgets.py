@@ -17,6 +17,7 @@ ipywidgets = pytest.importorskip("ipywidgets")
 
 from lrlessons import optimizers, problems, run, widgets  # noqa: E402
 from lrlessons.widgets.base import fmt_vec, parse_vec  # noqa: E402
+from lrlessons.widgets.diff import FRAMEWORK_OPTIMIZERS  # noqa: E402
 
 
 def _row(html, field):
@@ -430,7 +431,11 @@ def test_framework_diff_every_name_and_lr_extreme(fwdiff):
     for name in app.menu.options:
         app.menu.value = name
         assert app.last_error is None, (name, app.message.value)
-        assert set(app.runs) == {"PyTorch", "TF1", "Keras", "optax"}, name
+        # every framework that ships the optimizer: all four for the classics, two or three for the
+        # optimizers of 2023-2026 (TF1 has none of them)
+        assert set(app.runs) == set(FRAMEWORK_OPTIMIZERS[name]), name
+        modern = {"muon", "lion", "lamb", "adafactor", "schedule_free_adamw"}
+        assert len(app.runs) == 4 if name not in modern else {"Keras", "optax"} <= set(app.runs) and "TF1" not in app.runs
         for v in (app.lr.base ** app.lr.min, app.lr.base ** app.lr.max):
             app.lr.value = v
             assert app.last_error is None

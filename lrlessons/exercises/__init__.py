@@ -22,8 +22,8 @@ topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step
 ``rmsprop_step``, ``tf_rmsprop_step``), ``adam`` (``adam_step``, ``adamw_step``), ``decay``
 (``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
 ``article_warmup``), ``cyclical`` (``triangular``), ``frameworks`` (``tf_adam_step``, the ε-hat Adam of
-TF1 and Keras), ``step_decay`` (``multistep_lr``) and
-``batch_size`` (``two_batch_noise_scale``) and ``modern_schedules`` (``tail_average``).
+TF1 and Keras), ``step_decay`` (``multistep_lr``), ``modern_schedules`` (``tail_average``),
+``sharpness`` (``power_iteration``) and ``batch_size`` (``two_batch_noise_scale``).
 :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
@@ -61,6 +61,7 @@ from .warmup import ARTICLE_WARMUP, LINEAR_WARMUP
 from .cyclical import TRIANGULAR
 from .step_decay import MULTISTEP_LR
 from .batch_size import TWO_BATCH_NOISE_SCALE
+from .sharpness import POWER_ITERATION
 from .modern_schedules import TAIL_AVERAGE
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "check_exponential_decay", "check_cosine_decay", "check_linear_warmup", "check_article_warmup",
     "check_triangular", "check_tf_adam_step", "check_multistep_lr",
     "check_two_batch_noise_scale",
+    "check_power_iteration",
     "check_tail_average",
 ]
 
@@ -84,8 +86,9 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     TRIANGULAR,                                         # 07 cyclical learning rates
     TF_ADAM_STEP,                                       # 08 frameworks differ
     MULTISTEP_LR,                                       # 09 putting it together (step decay)
-    TWO_BATCH_NOISE_SCALE,                              # 12 batch size and noise
     TAIL_AVERAGE,                                       # 10 schedules in current use
+    POWER_ITERATION,                                    # 11 the edge of stability
+    TWO_BATCH_NOISE_SCALE,                              # 12 batch size and noise
 )}
 
 
@@ -231,6 +234,11 @@ def check_multistep_lr(fn: Callable) -> CheckResult:
 def check_two_batch_noise_scale(fn: Callable) -> CheckResult:
     """``check('two_batch_noise_scale', fn)``: see :func:`check` and ``describe('two_batch_noise_scale')``."""
     return check("two_batch_noise_scale", fn)
+
+
+def check_power_iteration(fn: Callable) -> CheckResult:
+    """``check('power_iteration', fn)``: see :func:`check` and ``describe('power_iteration')``."""
+    return check("power_iteration", fn)
 
 
 def check_tail_average(fn: Callable) -> CheckResult:

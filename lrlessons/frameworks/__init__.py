@@ -46,7 +46,10 @@ def registry(kind: str = "optimizers") -> dict[str, Callable]:
     for fw in FRAMEWORKS:
         module = import_module(f"{__name__}.{fw}")
         for name in getattr(module, kind.upper()):
-            out[f"{fw}.{name}"] = getattr(module, name)
+            obj = module
+            for part in name.split("."):                 # "contrib.muon": optax.contrib's muon
+                obj = getattr(obj, part)
+            out[f"{fw}.{name}"] = obj
     return out
 
 

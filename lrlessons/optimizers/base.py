@@ -322,8 +322,10 @@ def check_state(optimizer: "Optimizer", theta: np.ndarray, state: Any, argument:
     """Raise ``TypeError`` unless ``state`` has the structure ``optimizer.init(theta)`` gives.
 
     The same ``State`` type and the same buffers present (AMSGrad's ``v_max``, RMSprop's
-    momentum ``b``) and a whole-number ``count`` >= 0; buffer shapes are checked by ``step``.
-    ``argument`` and ``caller`` name what the message blames (``run`` checks ``resume``).
+    momentum ``b``) and a whole-number ``count`` >= 0. Each buffer must have the shape of the
+    template's (``ValueError``): theta's shape for most optimizers, others for accumulators that
+    are not (Adafactor's row and column means). ``argument`` and ``caller`` name what the
+    message blames (``run`` checks ``resume``).
     """
     caller = caller or f"{optimizer.name}.step"
     template = optimizer.init(theta)
@@ -334,6 +336,12 @@ def check_state(optimizer: "Optimizer", theta: np.ndarray, state: Any, argument:
     if not (isinstance(count, (int, np.integer)) and not isinstance(count, bool) and count >= 0):
         raise TypeError(f"The {argument!r} argument of {caller} must hold a whole-number count >= 0 "
                         f"(updates already applied). Got count={_short(count)} instead.")
+    for field, buf, ref in zip(state._fields, state, template):
+        if isinstance(buf, np.ndarray) and isinstance(ref, np.ndarray) and buf.shape != ref.shape:
+            raise ValueError(
+                f"The state buffer {field!r} of {optimizer.name} has shape {buf.shape}, but init(theta) for theta of "
+                f"shape {theta.shape} gives {ref.shape}. Was the state made by init() for other parameters?"
+            )
 
 
 # ---------------------------------------------------------------------------------------
@@ -391,9 +399,14 @@ class Optimizer:
         return self._run.equations
 
     @property
+    def parts(self) -> tuple:
+        """The textbook functions that run for these options, in order (what :attr:`source` prints)."""
+        return self._run.parts
+
+    @property
     def source(self) -> str:
         """The source code of the functions that run for these options (what the lessons print)."""
-        return "\n\n".join(inspect.getsource(part).rstrip("\n") for part in self._run.parts) + "\n"
+        return "\n\n".join(inspect.getsource(part).rstrip("\n") for part in self.parts) + "\n"
 
     def init(self, theta: Any):
         """The initial state for parameters ``theta`` (shape ``(...)`` or ``(B, ...)``)."""
@@ -470,12 +483,6 @@ class Optimizer:
                 f"The 'grad' argument of {self.name}.step must have the shape of theta {theta.shape}. "
                 f"Got shape {grad.shape} instead."
             )
-        for field, buf in zip(state._fields, state):
-            if isinstance(buf, np.ndarray) and buf.shape != theta.shape:
-                raise ValueError(
-                    f"The state buffer {field!r} of {self.name} has shape {buf.shape}, but theta has "
-                    f"shape {theta.shape}. Was the state made by init() for other parameters?"
-                )
         hp = self.hyperparameters
         for name, value in hp.items():
             if _numeric(value):

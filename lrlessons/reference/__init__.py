@@ -15,6 +15,8 @@ modern_*      the optimizers and schedules of 2023–2026 (Muon, Lion, schedule-
               LAMB, LARS, clipping, ChainedScheduler, ...) run by torch, Keras, optax and
               ``schedulefree`` (``tools/make_fixtures_modern.py``; semantics in
               ``tools/modern_frameworks.md``); not used by the core yet
+edge_of_*     lesson 11's widget curves: full-batch GD with warmup on the lesson MLP, loss
+              and sharpness (``tools/make_edge_of_stability.py``; lrlessons itself, no framework)
 ============  ================================================================================
 
 Each file is one JSON object with a ``"versions"`` entry naming the libraries that produced it.

@@ -66,6 +66,7 @@ from .decay import (
     piecewise_interpolate,
     polynomial_decay,
 )
+from .wsd import WSD, wsd
 
 # The factories (what the schedule explorer lists) and the base class; the classes they
 # return, the formulas and the helpers are public names too (see each module's __all__).
@@ -88,4 +89,5 @@ __all__ = [
     "clip",
     "warmup",
     "join",
+    "wsd",
 ]

@@ -130,10 +130,7 @@ def load_checkpoint(path, optimizer, problem) -> Trajectory:
             data[f"state/{name}"] if isinstance(ref, np.ndarray) else data[f"state/{name}"].item()
             for name, ref in zip(template._fields, template)
         ])
-        check_state(optimizer, theta_last, state, "state", "load_checkpoint")
-        for name, buf in zip(state._fields, state):
-            if isinstance(buf, np.ndarray) and buf.shape != theta_last.shape:
-                raise ValueError(f"buffer {name!r} has shape {buf.shape} for theta_last of shape {theta_last.shape}")
+        check_state(optimizer, theta_last, state, "state", "load_checkpoint")     # (buffer shapes too)
     except (TypeError, ValueError) as err:
         raise ValueError(f"The checkpoint {str(path)!r} holds an optimizer state that {optimizer.name} cannot use "
                          f"({err}).") from None

@@ -19,6 +19,8 @@ function                   class (``.app``)                    what it shows
 ``lr_range_test``          :class:`RangeTest`                  loss vs lr, suggested range
 ``batch_size_explorer``    :class:`BatchSizeExplorer`          steps to target over batch
                                                                size × lr, the optimal-lr ridge
+``edge_of_stability``      :class:`EdgeOfStability`            GD's loss and sharpness vs
+                                                               2/η, with or without warmup
 =========================  ==================================  ==============================
 
 One run loop: every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
@@ -45,6 +47,7 @@ from typing import Any, Sequence
 
 from .base import App
 from .diff import FrameworkDiff
+from .edge import EdgeOfStability
 from .race import OptimizerRace
 from .rangetest import RangeTest
 from .schedule import ScheduleExplorer
@@ -69,6 +72,8 @@ __all__ = [
     "RangeTest",
     "batch_size_explorer",
     "BatchSizeExplorer",
+    "edge_of_stability",
+    "EdgeOfStability",
 ]
 
 
@@ -80,6 +85,7 @@ _CSS = {
     FrameworkDiff: "lrl-frameworks",
     RangeTest: "lrl-rangetest",
     BatchSizeExplorer: "lrl-batchsize",
+    EdgeOfStability: "lrl-edge",
 }
 
 
@@ -134,6 +140,11 @@ def lr_range_test(problem: str = "logistic_regression", optimizer: str = "sgd"):
 def batch_size_explorer(optimizer: str = "sgd"):
     """Steps to a target over (batch size × lr) for SGD or Adam, with the optimal-lr ridge (lesson 12)."""
     return _box(BatchSizeExplorer(optimizer=optimizer))
+
+
+def edge_of_stability(lr: float = 4.0, warmup: int = 0):
+    """Full-batch GD on the lesson MLP: loss and sharpness against 2/η_t for a peak rate and a warmup."""
+    return _box(EdgeOfStability(lr=lr, warmup=warmup))
 
 
 def _version(name: str) -> str:

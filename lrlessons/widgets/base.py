@@ -106,9 +106,32 @@ def optimizer_factories() -> dict[str, Callable]:
     return {**optimizers.FACTORIES, **frameworks.registry("optimizers")}
 
 
+def for_points(optimizer: Any) -> Any:
+    """The optimizer as the apps run it on a 2-D point: Muon sees the point as a 1×2 matrix.
+
+    Muon orthogonalises matrices; PyTorch's (and the core's default) refuses a vector, Keras's
+    and optax's send it to AdamW / NAdamW. On a point the apps run every Muon's own matrix update
+    on the 1×2 row (``fallback='row'``), where Newton–Schulz makes it about :math:`U_t/\\|U_t\\|`:
+    normalised (Nesterov) momentum. Any other optimizer is returned as it is.
+    """
+    from dataclasses import replace
+
+    from ..optimizers import muon
+
+    hp = getattr(optimizer, "hyperparameters", {})
+    inner = hp.get("muon", optimizer)                   # keras.Muon, optax.contrib.muon: their Muon path
+    inner_hp = getattr(inner, "hyperparameters", {})
+    if "ns_steps" not in inner_hp or inner_hp.get("fallback") == "row":
+        return optimizer
+    return replace(muon(**{**inner_hp, "fallback": "row"}), name=optimizer.name)
+
+
 #: Learning rates that make a lively but convergent demo on Rosenbrock from (-1.5, 2).
 DEFAULT_LR = {"sgd": 1e-3, "momentum": 5e-4, "nesterov": 5e-4, "adagrad": 0.5, "rmsprop": 0.01, "adam": 0.1,
-              "adamw": 0.1, "nadam": 0.1, "radam": 0.01, "adamax": 0.1, "adadelta": 1.0, "amsgrad": 0.1}
+              "adamw": 0.1, "nadam": 0.1, "radam": 0.01, "adamax": 0.1, "adadelta": 1.0, "amsgrad": 0.1,
+              # sign and normalised updates move every coordinate by about lr: a small lr
+              "lion": 0.01, "muon": 0.01, "lamb": 0.03, "lars": 1.0, "adafactor": 0.1,
+              "schedule_free_adamw": 0.1, "schedule_free_sgd": 1e-3}
 
 # name -> (kind, low, high, step)  kind: "log" (FloatLogSlider) or "lin" (FloatSlider)
 _HP_RANGES = {

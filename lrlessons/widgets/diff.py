@@ -9,7 +9,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import frameworks, training, viz
-from .base import (App, DEFAULT_LR, accepted, contour_and_loss_axes, drawable, fmt_vec, friendly, hp_control,
+from .base import (App, DEFAULT_LR, accepted, contour_and_loss_axes, drawable, fmt_vec, for_points, friendly, hp_control,
                    resolve_problem, surface_names)
 
 __all__ = ["FrameworkDiff", "FRAMEWORK_OPTIMIZERS", "build"]
@@ -29,6 +29,18 @@ FRAMEWORK_OPTIMIZERS = {
              "Keras": ("keras", "Adam", {}), "optax": ("optax", "adam", {})},
     "adadelta": {"PyTorch": ("pytorch", "Adadelta", {}), "TF1": ("tf1", "AdadeltaOptimizer", {}),
                  "Keras": ("keras", "Adadelta", {}), "optax": ("optax", "adadelta", {})},
+    # TF1 has no Muon; on a point each framework's Muon runs its matrix update on a 1x2 row (for_points)
+    "muon": {"PyTorch": ("pytorch", "Muon", {}), "Keras": ("keras", "Muon", {}),
+             "optax": ("optax", "contrib.muon", {})},
+    # The optimizers of 2023-2026 exist in two or three of the frameworks (TF1 has none; optax alone
+    # ships LARS and schedule-free SGD, so they have no diff). Same name, different defaults:
+    "lion": {"Keras": ("keras", "Lion", {}), "optax": ("optax", "lion", {})},          # decay None vs 1e-3
+    "lamb": {"Keras": ("keras", "Lamb", {"weight_decay": 0.01}),                       # ε 1e-7, decay outside
+             "optax": ("optax", "lamb", {"weight_decay": 0.01})},                      # ε 1e-6, decay inside
+    "adafactor": {"PyTorch": ("pytorch", "Adafactor", {}), "Keras": ("keras", "Adafactor", {}),
+                  "optax": ("optax", "adafactor", {})},
+    "schedule_free_adamw": {"Keras": ("keras", "ScheduleFreeAdamW", {"warmup_steps": 20}),   # 1/t average
+                            "optax": ("optax", "contrib.schedule_free_adamw", {"warmup_steps": 20})},
 }
 _LINESTYLES = ("-", "--", ":", "-.")
 
@@ -38,7 +50,7 @@ def build(name: str, lr: float) -> dict[str, Any]:
     out = {}
     for label, (framework, optimizer, extra) in FRAMEWORK_OPTIMIZERS[name].items():
         try:
-            out[label] = frameworks.build_optimizer(f"{framework}.{optimizer}", lr, **extra)
+            out[label] = for_points(frameworks.build_optimizer(f"{framework}.{optimizer}", lr, **extra))
         except Exception as exc:  # noqa: BLE001 - shown in the widget
             out[label] = exc
     return out

@@ -24,7 +24,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import training, viz
-from .base import (App, DEFAULT_LR, accepted, contour_and_loss_axes, drawable, fmt_vec, friendly, hp_control,
+from .base import (App, DEFAULT_LR, accepted, contour_and_loss_axes, drawable, fmt_vec, for_points, friendly, hp_control,
                    optimizer_factories, resolve_problem, surface_names)
 
 __all__ = ["OptimizerRace", "Lane", "MAIN_HYPERPARAMETER"]
@@ -154,8 +154,8 @@ class Lane:
     def build(self):
         """``(optimizer, lr for run)``: the lane's optimizer at its settings."""
         if self.optimizer is not None:
-            return self.optimizer, (None if self.lr is None else float(self.lr.value))
-        return self.factory(**self.kwargs()), None
+            return for_points(self.optimizer), (None if self.lr is None else float(self.lr.value))
+        return for_points(self.factory(**self.kwargs())), None
 
 
 class OptimizerRace(App):

@@ -22,7 +22,7 @@ DEFAULT_CONFIG = ('{"cosine_decay_learning_rate": {"learning_rate_base": 0.04, "
 # Values for arguments that have no default (or a default too small to see on a 5000-step plot).
 _ARG_DEFAULTS = {
     "learning_rate": 0.1, "lr": 0.1, "initial_learning_rate": 0.1, "init_value": 0.1, "value": 0.1,
-    "base_lr": 0.001, "max_learning_rate": 0.1, "max_lr": 0.1, "peak_value": 0.1,
+    "base_lr": 0.001, "peak_lr": 0.1, "max_learning_rate": 0.1, "max_lr": 0.1, "peak_value": 0.1,
     "end_learning_rate": 1e-4, "end_value": 1e-4,
     "decay_steps": 1000, "first_decay_steps": 1000, "transition_steps": 1000, "warmup_steps": 500,
     "step_size": 1000, "T_max": 5000, "T_0": 1000, "total_iters": 1000, "total_steps": 5000,
@@ -32,9 +32,10 @@ _ARG_DEFAULTS = {
 }
 _OVERRIDE_DEFAULT = {"total_iters", "total_steps"}          # PyTorch's 5 steps, OneCycleLR's None
 _SKIP = {"as_schedule", "clip", "join", "warmup", "piecewise_interpolate", "Schedule", "SequentialLR", "LambdaLR", "join_schedules", "sgdr_schedule",
-         "piecewise_interpolate_schedule", "ReduceLROnPlateau", "PlateauState"}
+         "piecewise_interpolate_schedule", "ReduceLROnPlateau", "PlateauState",
+         "ChainedScheduler", "MultiplicativeLR"}
 _FIXED_ARGS = {"name", "global_step", "x", "mode", "anneal_strategy", "interpolation", "closed", "past_end",
-               "interpolate_type", "epochs", "steps_per_epoch"}
+               "interpolate_type", "epochs", "steps_per_epoch", "warmup_offset"}
 
 
 def _article_warmup(learning_rate: float = 0.01, warmup_steps: int = 1000):

@@ -9,7 +9,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import training, viz
-from .base import (App, DEFAULT_LR, accepted, contour_background, factory_controls, fmt_vec, html_table,
+from .base import (App, DEFAULT_LR, accepted, contour_background, factory_controls, fmt_vec, for_points, html_table,
                    optimizer_factories, resolve_problem, short_name, surface_names)
 
 __all__ = ["EquationStepper"]
@@ -165,7 +165,7 @@ class EquationStepper(App):
     # -- model ----------------------------------------------------------------------------
     def rebuild(self) -> None:
         """Rebuild the optimizer from its factory with the sliders' values and rerun."""
-        self.optimizer = self.factory(**self.kwargs())
+        self.optimizer = for_points(self.factory(**self.kwargs()))
         self.run = training.run(self.optimizer, self.problem, self.steps, theta0=self.theta0)
         self.theta, self.loss = accepted(self.run)          # the updates to show (before divergence)
         self._draw_static()

@@ -13,3 +13,14 @@ OPTIMIZERS = tuple(_optim_all)
 SCHEDULES = tuple(_sched_all)
 
 __all__ = [*_sched_all, *_optim_all]
+
+# ``optax.contrib`` (a subpackage, as in optax): its optimizers join the registry by qualified name.
+from . import contrib  # noqa: E402
+
+OPTIMIZERS = (*OPTIMIZERS, *(f"contrib.{n}" for n in contrib.OPTIMIZERS))
+
+# Gradient clipping and chain (not in OPTIMIZERS: chain takes an optimizer, not a learning rate).
+from .transforms import *  # noqa: F401,F403,E402
+from .transforms import __all__ as _transforms_all  # noqa: E402
+
+__all__ += _transforms_all

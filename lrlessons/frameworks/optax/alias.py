@@ -39,8 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from ..._checks import suggest_keywords
-from ...optimizers import adadelta as _adadelta, adagrad as _adagrad, adam as _adam, adamax as _adamax
+from ..._checks import check_interval, suggest_keywords
+from ...optimizers import adadelta as _adadelta, adafactor as _adafactor, adagrad as _adagrad, adam as _adam, adamax as _adamax
 from ...optimizers import momentum as _momentum, nadam as _nadam, radam as _radam, rmsprop as _rmsprop, sgd as _sgd
 from ...optimizers import lamb as _lamb, lars as _lars, lion as _lion
 from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
@@ -49,7 +49,7 @@ from ...optimizers.base import Optimizer, framework_flag, framework_number, fram
 _EPS0 = ("eps",)
 
 __all__ = ["sgd", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "radam", "adamax", "adadelta",
-           "lion", "lamb", "lars"]
+           "lion", "lamb", "lars", "adafactor", "nadamw"]
 
 _NAMES = {"lr": "learning_rate", "beta1": "b1", "beta2": "b2", "initial_mean_square": "initial_scale",
           "rectify_threshold": "threshold"}
@@ -230,3 +230,63 @@ def lars(learning_rate: Any, weight_decay: Any = 0.0, weight_decay_mask: Any = T
     framework_flag("optax.lars", "nesterov", nesterov)
     return framework_optimizer("optax.lars", _lars, _NAMES, lr=learning_rate, momentum=momentum, nesterov=nesterov,
                                trust_coefficient=trust_coefficient, eps=eps, weight_decay=weight_decay)
+
+
+@suggest_keywords
+def adafactor(learning_rate: Any = None, min_dim_size_to_factor: int = 128, decay_rate: Any = 0.8,
+              decay_offset: int = 0, multiply_by_parameter_scale: bool = True, clipping_threshold: Any = 1.0,
+              momentum: Any = None, dtype_momentum: Any = "float32", weight_decay_rate: Any = None,
+              eps: Any = 1e-30, factored: bool = True, weight_decay_mask: Any = None) -> Optimizer:
+    r"""``optax.adafactor``: a chain; the learning rate multiplies, optional float32 momentum.
+
+    Runs ``lrlessons.optimizers.adafactor.update_optax``: ``scale_by_factored_rms`` (the decay rate
+    :math:`1 - (t - t_0)^{-0.8}` computed in float32 from an int32 count) → ``clip_by_block_rms``
+    (``clipping_threshold=None``: none) → ``learning_rate`` times the update (``None``: no rate at
+    all, i.e. 1) → times :math:`\max(10^{-3}, \mathrm{RMS}(\theta))` → momentum (an EMA kept in
+    ``dtype_momentum`` float32) → plus ``weight_decay_rate``·θ, unscaled by the rate.
+
+    **Small matrices are not factored**: optax factors only when the second-largest axis has at
+    least ``min_dim_size_to_factor=128`` entries (then over the two largest axes), so a teaching
+    matrix keeps the full :math:`\hat V_t` unless the lesson lowers it (``min_dim_size_to_factor=2``).
+    ``factored=False`` never factors. A ``(B, m, n)`` θ with a ``(B,)`` hyperparameter is B runs
+    (lrlessons' convention; optax takes one RMS over the whole tensor).
+    Sources: google-deepmind/optax ``optax/_src/alias.py``, ``optax/_src/factorized.py``.
+    """
+    owner = "optax.adafactor"
+    _refuse(owner, weight_decay_mask=weight_decay_mask)
+    framework_flag(owner, "factored", factored)
+    framework_flag(owner, "multiply_by_parameter_scale", multiply_by_parameter_scale)
+    if dtype_momentum not in ("float32", np.float32, "float64", np.float64):
+        raise ValueError(f"The 'dtype_momentum' parameter of {owner} must be one of {{'float32', 'float64'}} "
+                         f"(or the numpy types). Got {dtype_momentum!r} instead.")
+    check_interval(owner, "decay_rate", decay_rate, 0, None, "left")
+    if learning_rate is None:
+        learning_rate = 1.0
+    if not factored:
+        min_dim_size_to_factor = np.iinfo(np.int64).max
+    names = {"lr": "learning_rate", "beta2_decay": "decay_rate", "eps1": "eps", "clip_threshold": "clipping_threshold",
+             "weight_decay": "weight_decay_rate"}
+    return framework_optimizer(owner, _adafactor, names, lr=learning_rate, beta2_decay=-np.asarray(decay_rate) if
+                               np.ndim(decay_rate) else -decay_rate, eps1=eps, eps2=1e-3,
+                               clip_threshold=np.inf if clipping_threshold is None else clipping_threshold,
+                               momentum=0.0 if momentum is None else momentum,
+                               weight_decay=0.0 if weight_decay_rate is None else weight_decay_rate,
+                               min_dim_size_to_factor=min_dim_size_to_factor, decay_offset=decay_offset,
+                               relative_step=False, multiply_by_parameter_scale=multiply_by_parameter_scale,
+                               float32_decay_rate=True,
+                               float32_momentum=dtype_momentum in ("float32", np.float32))
+
+
+@suggest_keywords
+def nadamw(learning_rate: Any, b1: Any = 0.9, b2: Any = 0.999, eps: Any = 1e-8, eps_root: Any = 0.0,
+           mu_dtype: Any = None, weight_decay: Any = 1e-4, mask: Any = None) -> Optimizer:
+    r"""``optax.nadamw`` (= ``adamw(nesterov=True)``): :math:`u = -\mathrm{lr}\,(\hat m_t/(\sqrt{\hat v_t + \epsilon_{root}} + \epsilon) + \lambda\theta)`.
+
+    :math:`\hat m_t = \beta_1 m_t/(1-\beta_1^{t+1}) + (1-\beta_1) g_t/(1-\beta_1^t)`, λ = 1e-4; runs
+    ``lrlessons.optimizers.nadam.update_constant_momentum`` with the decoupled decay around it.
+    """
+    _refuse("optax.nadamw", mu_dtype=mu_dtype, mask=mask)
+    _number("optax.nadamw", "weight_decay", weight_decay)
+    return framework_optimizer("optax.nadamw", _nadam, _NAMES, lr=learning_rate, beta1=b1, beta2=b2, eps=eps,
+                               eps_root=eps_root, momentum_schedule="none", weight_decay=weight_decay,
+                               decoupled_weight_decay=True, zero_ok=_EPS0)

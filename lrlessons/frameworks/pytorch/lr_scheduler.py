@@ -18,6 +18,7 @@ blocks as the core (:func:`~lrlessons.schedules.cyclical.triangle`,
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
@@ -27,6 +28,7 @@ import numpy as np
 from ... import schedules as S
 from ..._checks import check_bool, check_choice, check_integer, check_interval, suggest_keywords
 from ...schedules.cyclical import check_cycle, check_not_past_end, check_one_cycle, one_cycle_phases, triangle
+from ..._batch import batch_shape
 from ...schedules.base import speaks_as
 
 __all__ = [
@@ -44,6 +46,8 @@ __all__ = [
     "OneCycleLR",
     "SequentialLR",
     "LambdaLR",
+    "MultiplicativeLR",
+    "ChainedScheduler",
     "CyclicMomentum",
     "OneCycleMomentum",
 ]
@@ -64,6 +68,20 @@ def _alpha(owner: str, lr: Any, eta_min: Any) -> Any:
     return a.item() if a.ndim == 0 else a
 
 
+class TorchScheduler(NamedTuple):
+    """What torch's scheduler of a schedule is: its class name, base lr and arguments (read by :func:`ChainedScheduler`)."""
+
+    name: str
+    lr: Any
+    kwargs: dict
+
+
+def _chainable(schedule: S.Schedule, name: str, lr: Any, **kwargs: Any) -> S.Schedule:
+    """``schedule`` with its torch scheduler recorded (``schedule.torch_scheduler``), so a chain can step it as torch does."""
+    object.__setattr__(schedule, "torch_scheduler", TorchScheduler(name, lr, kwargs))   # (an attribute, not a field)
+    return schedule
+
+
 @suggest_keywords
 @speaks_as('StepLR', {'learning_rate': 'lr', 'decay_rate': 'gamma', 'decay_steps': 'step_size'})
 def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> S.ExponentialDecay:
@@ -73,7 +91,7 @@ def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> S.ExponentialDecay:
     [1.0, 1.0, 0.5, 0.25]
     """
     check_integer("StepLR", "step_size", step_size, 1, None)
-    return S.exponential_decay(lr, step_size, gamma, staircase=True)
+    return _chainable(S.exponential_decay(lr, step_size, gamma, staircase=True), "StepLR", lr, step_size=step_size, gamma=gamma)
 
 
 @suggest_keywords
@@ -97,7 +115,7 @@ def MultiStepLR(lr: Any, milestones: Any, gamma: float = 0.1) -> S.PiecewiseCons
     powers = np.concatenate([[0], np.cumsum([counts[b] for b in bounds])])
     lr, gamma = np.asarray(lr, dtype=np.float64), np.asarray(gamma, dtype=np.float64)
     values = lr[..., None] * gamma[..., None] ** powers    # (B, K): run i has lr[i]·gamma[i]^k
-    return S.piecewise_constant(bounds, values, closed="left")
+    return _chainable(S.piecewise_constant(bounds, values, closed="left"), "MultiStepLR", lr, milestones=counts, gamma=gamma)
 
 
 @suggest_keywords
@@ -111,7 +129,8 @@ def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> S.Piec
     check_interval("ConstantLR", "factor", factor, 0, 1, "both")
     check_integer("ConstantLR", "total_iters", total_iters, 0, None)
     lr = np.asarray(lr, dtype=np.float64)
-    return S.piecewise_constant([total_iters], np.stack([lr * factor, lr], axis=-1), closed="left")
+    return _chainable(S.piecewise_constant([total_iters], np.stack([lr * factor, lr], axis=-1), closed="left"), "ConstantLR", lr,
+                      factor=factor, total_iters=total_iters)
 
 
 @suggest_keywords
@@ -128,7 +147,8 @@ def LinearLR(lr: Any, start_factor: float = 1.0 / 3, end_factor: float = 1.0, to
     check_interval("LinearLR", "end_factor", end_factor, 0, 1, "both")
     check_integer("LinearLR", "total_iters", total_iters, 1, None)
     lr = np.asarray(lr, dtype=np.float64)
-    return S.linear(_tolist(lr * start_factor), _tolist(lr * end_factor), total_iters)
+    return _chainable(S.linear(_tolist(lr * start_factor), _tolist(lr * end_factor), total_iters), "LinearLR", lr,
+                      start_factor=start_factor, end_factor=end_factor, total_iters=total_iters)
 
 
 def _tolist(a: np.ndarray) -> Any:
@@ -143,7 +163,7 @@ def ExponentialLR(lr: Any, gamma: float) -> S.ExponentialDecay:
     >>> [float(v) for v in ExponentialLR(1.0, gamma=0.5)([0, 1, 3])]
     [1.0, 0.5, 0.125]
     """
-    return S.exponential_decay(lr, 1, gamma)
+    return _chainable(S.exponential_decay(lr, 1, gamma), "ExponentialLR", lr, gamma=gamma)
 
 
 @suggest_keywords
@@ -155,7 +175,8 @@ def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> S.Polynom
     ['0.100', '0.056', '0.025', '0.000', '0.000']
     """
     check_integer("PolynomialLR", "total_iters", total_iters, 1, None)
-    return S.polynomial_decay(lr, total_iters, end_learning_rate=0.0, power=power)
+    return _chainable(S.polynomial_decay(lr, total_iters, end_learning_rate=0.0, power=power), "PolynomialLR", lr,
+                      total_iters=total_iters, power=power)
 
 
 @suggest_keywords
@@ -171,7 +192,8 @@ def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> S.CosineDeca
     ['1.000', '0.500', '0.000', '0.500', '1.000']
     """
     check_integer("CosineAnnealingLR", "T_max", T_max, 1, None)
-    return S.cosine_decay(lr, T_max, alpha=_alpha("CosineAnnealingLR", lr, eta_min), periodic=True)
+    return _chainable(S.cosine_decay(lr, T_max, alpha=_alpha("CosineAnnealingLR", lr, eta_min), periodic=True),
+                      "CosineAnnealingLR", lr, T_max=T_max, eta_min=eta_min)
 
 
 @suggest_keywords
@@ -515,3 +537,176 @@ class ReduceLROnPlateau:
         cooldown_counter = np.where(reduce, self.cooldown, cooldown_counter)
         num_bad = np.where(reduce, 0, num_bad)
         return PlateauState(lr, best, num_bad, cooldown_counter, state.last_epoch + 1)
+
+
+# ----------------------------------------------------------------------------------------
+# chainable schedulers: each value from the previous one, as torch computes them
+# ----------------------------------------------------------------------------------------
+
+
+def _per_run(lr: Any) -> Any:
+    """A base lr as the recursions use it: a number, or ``(B,)`` (the ``(B, 1, ..., 1)`` padding removed)."""
+    lr = np.asarray(lr, dtype=np.float64)
+    return lr if lr.ndim == 0 else lr.reshape(lr.shape[0])
+
+
+def _at_steps(table: list, t: np.ndarray) -> np.ndarray:
+    """Entry ``e`` of ``table`` (values for e = 0, 1, ...) at each step of ``t``: shape ``(B,) + t.shape`` when batched."""
+    values = np.stack(np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in table)))   # (E + 1,) or (E + 1, B)
+    out = values[t.astype(np.int64)]
+    return out if values.ndim == 1 else np.moveaxis(out, -1, 0)
+
+
+def multiplicative_lr_formula(t, lr, lr_lambda):
+    """lr_0 = b; lr_e = lr_{e−1} · λ(e) (λ never called at 0), as torch's ``MultiplicativeLR.get_lr``."""
+    table = [_per_run(lr)]
+    for e in range(1, int(np.max(t, initial=0)) + 1):
+        table.append(table[-1] * float(lr_lambda(e)))                           # lr_e = lr_{e−1} · λ(e)
+    return _at_steps(table, t)
+
+
+class MultiplicativeLR(S.Schedule):
+    r"""``MultiplicativeLR``: :math:`\mathrm{lr}_e = \mathrm{lr}_{e-1}\,\lambda(e)`, so :math:`b\prod_{i=1}^{e}\lambda(i)`.
+
+    ``lr_lambda`` (a function of the epoch, called with a Python ``int``) is never called at
+    0: the first value is the base lr. The product is formed one factor at a time, in torch's
+    order. (torch also takes a list of functions, one per parameter group; lrlessons has one.)
+
+    >>> s = MultiplicativeLR(0.1, lr_lambda=lambda epoch: 0.5 if epoch % 2 == 0 else 1.0)
+    >>> [float(v) for v in s([0, 1, 2, 3, 4])]
+    [0.1, 0.1, 0.05, 0.05, 0.025]
+    """
+
+    formula = staticmethod(multiplicative_lr_formula)
+    batched = ("lr",)
+
+    def __init__(self, lr: Any, lr_lambda: Callable) -> None:
+        super().__init__(lr, lr_lambda)
+        check_interval("MultiplicativeLR", "lr", self.lr, 0, None, "left")
+        if not callable(self.lr_lambda):
+            raise TypeError(f"The 'lr_lambda' parameter of MultiplicativeLR must be a callable (lrlessons has one "
+                            f"parameter group). Got {self.lr_lambda!r} instead.")
+        _chainable(self, "MultiplicativeLR", lr, lr_lambda=lr_lambda)
+
+    def __repr__(self) -> str:
+        lr = self.lr.tolist() if isinstance(self.lr, np.ndarray) else self.lr
+        name = getattr(self.lr_lambda, "__name__", type(self.lr_lambda).__name__)
+        return f"MultiplicativeLR(lr={lr!r}, lr_lambda={name})"
+
+
+def chainable_lr(scheduler: TorchScheduler, lr: Any, e: int) -> Any:
+    """One torch scheduler's ``get_lr`` in a chain: the new lr from the current ``lr`` at epoch ``e`` (e = 0: construction).
+
+    Each multiplies the current lr (torch's "chainable form") except ``CosineAnnealingLR``, which
+    is affine, and additive at e ≡ T + 1 (mod 2T) with the ORIGINAL base lr: inside a chain it is
+    not the product of the closed forms.
+    """
+    name, k = scheduler.name, scheduler.kwargs
+    if name == "ConstantLR":
+        if e == 0:
+            return lr * k["factor"]                                              # lr · factor
+        return lr * (1.0 / k["factor"]) if e == k["total_iters"] else lr         # lr / factor at e = T
+    if name == "LinearLR":
+        sf, ef, n = k["start_factor"], k["end_factor"], k["total_iters"]
+        if e == 0:
+            return lr * sf                                                       # lr · start_factor
+        if e > n:
+            return lr
+        return lr * (1.0 + (ef - sf) / (n * sf + (e - 1) * (ef - sf)))          # lr · (1 + (e_f − s)/(T s + (e−1)(e_f − s)))
+    if e == 0:
+        return lr
+    if name == "ExponentialLR":
+        return lr * k["gamma"]                                                   # lr · γ
+    if name == "StepLR":
+        return lr * k["gamma"] if e % k["step_size"] == 0 else lr               # lr · γ every step_size
+    if name == "MultiStepLR":
+        count = k["milestones"].get(e, 0)
+        return lr * k["gamma"] ** count if count else lr                        # lr · γ^(# milestones at e)
+    if name == "PolynomialLR":
+        n = k["total_iters"]
+        if e > n:
+            return lr
+        return lr * ((1.0 - e / n) / (1.0 - (e - 1) / n)) ** k["power"]         # lr · ((1 − e/T)/(1 − (e−1)/T))^p
+    if name == "MultiplicativeLR":
+        return lr * float(k["lr_lambda"](e))                                     # lr · λ(e)
+    # CosineAnnealingLR
+    n, eta_min, base = k["T_max"], k["eta_min"], _per_run(scheduler.lr)
+    if (e - 1 - n) % (2 * n) == 0:
+        return lr + (base - eta_min) * (1 - math.cos(math.pi / n)) / 2           # lr + (b − η)(1 − cos(π/T))/2
+    return (1 + math.cos(math.pi * e / n)) / (1 + math.cos(math.pi * (e - 1) / n)) * (lr - eta_min) + eta_min
+
+
+def chained_scheduler_formula(t, lr, schedulers):
+    """torch's ``ChainedScheduler``: at every epoch each member's ``chainable_lr``, in list order, on the current lr."""
+    members = [s.torch_scheduler for s in schedulers]
+    current = _per_run(lr)
+    for m in members:                                                            # construction (each member's e = 0)
+        current = chainable_lr(m, current, 0)
+    table = [current]
+    for e in range(1, int(np.max(t, initial=0)) + 1):
+        for m in members:
+            current = chainable_lr(m, current, e)
+        table.append(current)
+    return _at_steps(table, t)
+
+
+#: The torch schedulers a chain can hold (those whose ``get_lr`` is chainable, and MultiplicativeLR).
+CHAINABLE = ("ConstantLR", "LinearLR", "ExponentialLR", "StepLR", "MultiStepLR", "PolynomialLR", "CosineAnnealingLR",
+             "MultiplicativeLR")
+
+
+class ChainedScheduler(S.Schedule):
+    r"""``ChainedScheduler``: every epoch, each scheduler steps in turn, each on the lr the previous one set.
+
+    ``schedulers`` are this module's schedules (``ConstantLR(0.05, ...)``, ``ExponentialLR(0.05, ...)``),
+    all with the same base lr (torch: all on the same optimizer). Torch's schedulers compute
+    the new lr from the current one (``chainable_lr``), so the chain is their recursion, not
+    a product of closed forms: ``CosineAnnealingLR`` steps affinely, and additively with its
+    original base lr once per period. ``optimizer`` is accepted for torch's signature and must
+    be ``None`` (there is no optimizer here). The constructor does not step: the members'
+    construction factors (``ConstantLR``'s ``factor``, ``LinearLR``'s ``start_factor``) apply in turn.
+
+    PyTorch's docstring example (lr 0.05; ``ConstantLR(factor=0.1, total_iters=2)`` then
+    ``ExponentialLR(gamma=0.9)``) lists 0.05, 0.045, 0.0405, ...: every value there is **10 times**
+    the real one, which includes ConstantLR's factor (torch 2.13 computes 0.005, 0.0045, ...):
+
+    >>> s = ChainedScheduler([ConstantLR(0.05, factor=0.1, total_iters=2), ExponentialLR(0.05, gamma=0.9)])
+    >>> [f"{float(v):.6f}" for v in s([0, 1, 2, 3])]
+    ['0.005000', '0.004500', '0.040500', '0.036450']
+    """
+
+    formula = staticmethod(chained_scheduler_formula)
+    batched = ("lr",)
+
+    def __init__(self, schedulers: Any, optimizer: Any = None) -> None:
+        if optimizer is not None:
+            raise ValueError(f"The 'optimizer' parameter of ChainedScheduler must be None (lrlessons schedules have no "
+                             f"optimizer). Got {optimizer!r} instead.")
+        if isinstance(schedulers, (str, bytes, dict)) or not np.iterable(schedulers):
+            raise TypeError(f"The 'schedulers' parameter of ChainedScheduler must be a list of schedules. "
+                            f"Got {schedulers!r} instead.")
+        schedulers = tuple(schedulers)
+        if not schedulers:
+            raise ValueError("The 'schedulers' parameter of ChainedScheduler must hold at least one scheduler "
+                             "(torch: 'ChainedScheduler expects at least one scheduler to be chained'). Got [] instead.")
+        for i, s in enumerate(schedulers):
+            m = getattr(s, "torch_scheduler", None)
+            if m is None or m.name not in CHAINABLE:
+                raise TypeError(f"The 'schedulers' parameter of ChainedScheduler must hold PyTorch schedules built here "
+                                f"({', '.join(CHAINABLE)}). Got {s!r} at position {i} instead.")
+        bases = [_per_run(s.torch_scheduler.lr) for s in schedulers]
+        for i, b in enumerate(bases[1:], start=1):
+            if np.shape(b) != np.shape(bases[0]) or not np.array_equal(b, bases[0]):
+                raise ValueError(f"The 'schedulers' parameter of ChainedScheduler must hold schedules of one base lr "
+                                 f"(torch: all on the same optimizer). Got lr={bases[0].tolist()!r} at position 0 and "
+                                 f"lr={b.tolist()!r} at position {i}.")
+        super().__init__(bases[0] if bases[0].ndim else float(bases[0]), schedulers)
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """``()`` for one run, ``(B,)`` when the base lr or a member's hyperparameter is batched."""
+        return batch_shape(self.lr, *(np.empty(s.batch_shape) for s in self.schedulers))
+
+    def __repr__(self) -> str:
+        lr = self.lr.tolist() if isinstance(self.lr, np.ndarray) else self.lr
+        return f"ChainedScheduler(lr={lr!r}, schedulers={list(self.schedulers)!r})"

@@ -6,7 +6,7 @@ first. Each returns a core :class:`~lrlessons.optimizers.Optimizer` with PyTorch
 ε outside the square roots, the learning rate outside every momentum buffer, the first
 momentum buffer equal to the first gradient, ``weight_decay`` as an L2 term added to the
 gradient (decoupled in ``AdamW`` and with ``decoupled_weight_decay=True``).
-Sources: pytorch/pytorch ``torch/optim/{sgd,adagrad,rmsprop,adam,adamw,nadam,radam,adamax,adadelta}.py``.
+Sources: pytorch/pytorch ``torch/optim/{sgd,adagrad,rmsprop,adam,adamw,nadam,radam,adamax,adadelta,_muon}.py``.
 The math that runs is the core's canonical update in most cases (``opt.source`` prints it):
 ``Adam`` is Kingma & Ba's Algorithm 1 (``lrlessons.optimizers.adam.update``), ``SGD`` with
 momentum the heavy ball (``momentum.update``; with ``dampening``, ``momentum.update_dampened``),
@@ -31,13 +31,14 @@ from typing import Any
 import numpy as np
 
 from ..._checks import suggest_keywords
-from ...optimizers import adadelta, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
+from ...optimizers import adadelta, adafactor as _adafactor, adagrad, adam, adamax, momentum as _momentum, nadam, radam, rmsprop, sgd
+from ...optimizers.muon import muon as _muon
 from ...optimizers.base import Optimizer, framework_flag, framework_number, framework_optimizer
 
 #: Parameters the framework accepts as 0 where the core asks for > 0 (see ``framework_optimizer``).
 _EPS0 = ("eps",)
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta"]
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta", "Adafactor", "Muon"]
 
 _BETAS = {"beta1": "betas[0]", "beta2": "betas[1]"}
 
@@ -174,3 +175,67 @@ def Adadelta(lr: Any = 1.0, rho: Any = 0.9, eps: Any = 1e-6, weight_decay: Any =
     r"""``torch.optim.Adadelta``: lr 1.0, ρ 0.9, ε 1e-6 inside both roots; ``weight_decay`` is L2."""
     _no_maximize("pytorch.Adadelta", maximize)
     return framework_optimizer("pytorch.Adadelta", adadelta, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, zero_ok=_EPS0)
+
+
+@suggest_keywords
+def Adafactor(lr: Any = 1e-2, beta2_decay: Any = -0.8, eps: Any = (None, 1e-3), d: Any = 1.0, weight_decay: Any = 0.0,
+              *, foreach: Any = None, maximize: bool = False) -> Optimizer:
+    r"""``torch.optim.Adafactor``: :math:`\epsilon_1` floors :math:`\hat V_t`, lr caps :math:`\rho_t = \min(\mathrm{lr}, 1/\sqrt t)`.
+
+    Runs ``lrlessons.optimizers.adafactor.update_eps1_on_v_hat``: every tensor with two or more
+    axes is factored over its last two (no minimum size), no momentum; ``weight_decay`` (default
+    0.0, although torch's docstring says 1e-2) is :math:`\theta(1 - \mathrm{lr}\,\lambda)`, applied
+    after :math:`\alpha_t` is taken from the undecayed θ; ``maximize`` negates the gradient.
+    ``eps=(None, 1e-3)``: torch's ``None`` is the machine epsilon of the parameter's dtype, here
+    float64's 2.22e-16 (for float32 parameters pass ``eps=(1.1920929e-07, 1e-3)``). torch checks
+    ``beta2_decay <= 0`` and ``d >= 1``. A ``(B, m, n)`` θ with a ``(B,)`` hyperparameter is B runs
+    (lrlessons' convention; torch takes one RMS over the whole tensor).
+    Source: pytorch/pytorch ``torch/optim/_adafactor.py``.
+    """
+    owner = "pytorch.Adafactor"
+    try:
+        eps1, eps2 = eps
+    except (TypeError, ValueError):
+        raise TypeError(f"The 'eps' parameter of {owner} must be a pair (eps1 or None, eps2). "
+                        f"Got {eps!r} instead.") from None
+    for name, value in (("beta2_decay", beta2_decay), ("d", d)):
+        framework_number(owner, name, value)
+    if np.any(np.asarray(beta2_decay) > 0):
+        raise ValueError(f"The 'beta2_decay' parameter of {owner} must be <= 0 (torch: 'beta2_decay should be "
+                         f"<= 0 but is: {beta2_decay}'). Got {beta2_decay!r} instead.")
+    if np.any(np.asarray(d) < 1):
+        raise ValueError(f"The 'd' parameter of {owner} must be >= 1 (torch: 'Clipping threshold d should be "
+                         f">= 1 but is: {d}'). Got {d!r} instead.")
+    framework_flag(owner, "maximize", maximize)
+    return framework_optimizer(owner, _adafactor, {"eps1": "eps[0]", "eps2": "eps[1]", "clip_threshold": "d"},
+                               lr=lr, beta2_decay=beta2_decay, eps1=np.finfo(np.float64).eps if eps1 is None else eps1,
+                               eps2=eps2, clip_threshold=d, weight_decay=weight_decay, eps1_on="v_hat",
+                               maximize=maximize)
+
+
+@suggest_keywords
+def Muon(lr: Any = 1e-3, weight_decay: Any = 0.1, momentum: Any = 0.95, nesterov: bool = True,
+         ns_coefficients: Any = (3.4445, -4.775, 2.0315), eps: Any = 1e-7, ns_steps: int = 5,
+         adjust_lr_fn: Any = None) -> Optimizer:
+    r"""``torch.optim.Muon`` (torch 2.13, ``torch/optim/_muon.py``): an EMA, Newton–Schulz in **bfloat16**, :math:`\sqrt{\max(1, m/n)}`.
+
+    :math:`B_t = B_{t-1} + (1-\mu)(g_t - B_{t-1})`, Nesterov :math:`U_t = B_t + (1-\mu)(g_t - B_t)`,
+    :math:`O_t` = PyTorch's bfloat16 Newton–Schulz (``ε`` clamps the norm in bfloat16),
+    :math:`\theta \leftarrow \theta(1 - \alpha\lambda) - \alpha r O_t` with
+    ``adjust_lr_fn`` ``None``/``'original'`` :math:`r = \sqrt{\max(1, m/n)}` or
+    ``'match_rms_adamw'`` :math:`r = 0.2\sqrt{\max(m, n)}`; λ uses the unadjusted rate.
+    **Default weight_decay is 0.1.** Runs ``lrlessons.optimizers.muon.update_ema_nesterov``
+    with ``ns_precision='bfloat16'`` (bit for bit torch's Newton–Schulz on the recorded inputs).
+
+    Shapes: θ ``(m, n)``, or ``(B, m, n)`` as B runs (the lrlessons batching convention; torch
+    raises for any parameter that is not 2-D, and so does this wrapper's ``init`` for a vector).
+    """
+    framework_flag("pytorch.Muon", "nesterov", nesterov)
+    if adjust_lr_fn not in (None, "original", "match_rms_adamw"):
+        raise ValueError(f"The 'adjust_lr_fn' parameter of pytorch.Muon must be None, 'original' or "
+                         f"'match_rms_adamw' (torch: Adjust learning rate function {adjust_lr_fn} is not "
+                         f"supported). Got {adjust_lr_fn!r} instead.")
+    return framework_optimizer("pytorch.Muon", _muon, lr=lr, weight_decay=weight_decay, momentum=momentum,
+                               nesterov=nesterov, ns_coefficients=ns_coefficients, eps=eps, ns_steps=ns_steps,
+                               adjust_lr=adjust_lr_fn, momentum_form="ema", eps_form="clamp",
+                               norm_precision="bfloat16", ns_precision="bfloat16")
