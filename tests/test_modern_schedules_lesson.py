@@ -137,3 +137,66 @@ def test_noisy_quadratic_bad_input_names_the_parameter(call, words):
 def test_expected_loss_refuses_other_problems():
     with pytest.raises(TypeError, match="NoisyQuadratic"):
         expected_loss(ll.problems.quadratic(), np.ones(3))
+
+
+# ---------------------------------------------------------------------------------------
+# the WSD explorer, headless
+# ---------------------------------------------------------------------------------------
+ipywidgets = pytest.importorskip("ipywidgets")
+
+
+@pytest.fixture(scope="module")
+def app():
+    from lrlessons import widgets
+    box = widgets.wsd_explorer()
+    assert "lrl-wsd" in box._dom_classes and "lrl-widget" in box._dom_classes
+    return box.app
+
+
+def test_explorer_numbers_are_the_lesson_numbers(app):
+    from lrlessons import schedules
+    c = app.curves(0.2, "1-sqrt", 1.0)
+    t = np.arange(1000)
+    np.testing.assert_array_equal(c["wsd"][0], schedules.wsd(1.0, 1000, 0, 200, decay_shape="1-sqrt")(t))
+    np.testing.assert_array_equal(c["wsd"][1], expected_loss(app.problem, c["wsd"][0]))
+    ratio = c["wsd"][1][-1] / c["cosine"][1][-1]
+    assert 1.1 < ratio < 1.2                       # the lesson prints 1.15
+    assert c["constant"][1][-1] / c["cosine"][1][-1] > 10
+    assert "WSD / cosine <code>1.15</code>" in app.summary(0.2, "1-sqrt", 1.0)
+
+
+def test_every_control_at_its_extremes(app):
+    for cooldown in (app.cooldown.min, app.cooldown.max):
+        for shape in app.shape.options:
+            for peak in (app.peak.min, app.peak.max):
+                before = app.renders
+                app.cooldown.value = cooldown
+                app.shape.value = shape
+                app.peak.value = 10 ** peak
+                assert app.last_error is None, app.message.value
+                assert app.renders > before and app.image.value
+                assert "final expected loss" in app.result_html.value
+                w, cos = (app.curves(cooldown, shape, 10 ** peak)[k][1][-1] for k in ("wsd", "cosine"))
+                assert np.isfinite(w) and np.isfinite(cos) and w > 0
+    app.cooldown.value, app.shape.value, app.peak.value = 0.2, "1-sqrt", 1.0
+
+
+def test_slider_redraw_is_fast(app):
+    import time
+    t = time.perf_counter()
+    for v in (0.05, 0.5, 0.1, 0.3, 0.2):
+        app.cooldown.value = v
+    assert (time.perf_counter() - t) / 5 < 0.1
+
+
+def test_static_figure_and_bad_arguments(app):
+    from lrlessons import widgets
+    fig = app.static_figure()
+    assert len(fig.axes[0].get_lines()) == 4       # three shapes and the cosine
+    assert len(fig.axes[1].get_lines()) == 5       # their losses and the constant rate
+    with pytest.raises(ValueError, match="shape"):
+        widgets.wsd_explorer(shape="sqrt")
+    with pytest.raises(ValueError, match="cooldown"):
+        widgets.wsd_explorer(cooldown=0.9)
+    with pytest.raises(ValueError, match="peak_lr"):
+        widgets.wsd_explorer(peak_lr=2.5)

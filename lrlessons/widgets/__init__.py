@@ -21,6 +21,8 @@ function                   class (``.app``)                    what it shows
                                                                size × lr, the optimal-lr ridge
 ``edge_of_stability``      :class:`EdgeOfStability`            GD's loss and sharpness vs
                                                                2/η, with or without warmup
+``wsd_explorer``           :class:`WSDExplorer`                a WSD cooldown vs cosine, exact
+                                                               expected loss (noisy quadratic)
 =========================  ==================================  ==============================
 
 One run loop: every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
@@ -54,6 +56,7 @@ from .schedule import ScheduleExplorer
 from .stepper import EquationStepper
 from .sweep import SweepExplorer
 from .batch_size import BatchSizeExplorer
+from .wsd import WSDExplorer
 
 __all__ = [
     "equation_stepper",
@@ -74,6 +77,8 @@ __all__ = [
     "BatchSizeExplorer",
     "edge_of_stability",
     "EdgeOfStability",
+    "wsd_explorer",
+    "WSDExplorer",
 ]
 
 
@@ -86,6 +91,7 @@ _CSS = {
     RangeTest: "lrl-rangetest",
     BatchSizeExplorer: "lrl-batchsize",
     EdgeOfStability: "lrl-edge",
+    WSDExplorer: "lrl-wsd",
 }
 
 
@@ -145,6 +151,11 @@ def batch_size_explorer(optimizer: str = "sgd"):
 def edge_of_stability(lr: float = 4.0, warmup: int = 0):
     """Full-batch GD on the lesson MLP: loss and sharpness against 2/η_t for a peak rate and a warmup."""
     return _box(EdgeOfStability(lr=lr, warmup=warmup))
+
+
+def wsd_explorer(cooldown: float = 0.2, shape: str = "1-sqrt", peak_lr: float = 1.0):
+    """A WSD schedule (cooldown fraction, shape, peak) vs a cosine: exact expected loss on the noisy quadratic (lesson 10)."""
+    return _box(WSDExplorer(cooldown=cooldown, shape=shape, peak_lr=peak_lr))
 
 
 def _version(name: str) -> str:
