@@ -150,3 +150,9 @@ def tail_average(thetas, start):
     n = np.arange(1, len(out) - start + 1).reshape((-1,) + (1,) * (out.ndim - 1))   # k − start + 1
     out[start:] = np.cumsum(out[start:], axis=0) / n     # θ̄_k = (θ_s + … + θ_k) / (k − s + 1)
     return out
+
+
+@_solution
+def wsd_one_minus_sqrt(step, peak_lr, total_steps, decay_steps, final_lr):
+    s = np.clip((np.asarray(step, dtype=float) - (total_steps - decay_steps)) / decay_steps, 0, 1)   # s ∈ [0, 1]
+    return final_lr + (peak_lr - final_lr) * (1 - np.sqrt(s))   # F + (P − F)(1 − √s)

@@ -42,7 +42,7 @@ NAMES = (
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
     "triangular", "tf_adam_step", "multistep_lr",
-    "tail_average",                                        # lesson 10
+    "tail_average", "wsd_one_minus_sqrt",                  # lesson 10
     "power_iteration",                                     # lesson 11
     "two_batch_noise_scale",                               # lesson 12
 )
@@ -66,6 +66,7 @@ SIGNATURES = {
     "two_batch_noise_scale": "two_batch_noise_scale(sq_small, sq_big, b_small, b_big) -> (g_sq, trace, b_simple)",
     "power_iteration": "power_iteration(A, iters, seed) -> lam",
     "tail_average": "tail_average(thetas, start) -> averages",
+    "wsd_one_minus_sqrt": "wsd_one_minus_sqrt(step, peak_lr, total_steps, decay_steps, final_lr) -> lr",
 }
 
 
@@ -948,6 +949,38 @@ def _(thetas, start):
     out = th.astype(np.result_type(th, 1.0))
     out[start:] = np.cumsum(th[start:], axis=0)
     return out
+
+
+# wsd_one_minus_sqrt
+def _cool(step, total_steps, decay_steps):
+    return np.minimum(np.maximum(np.asarray(step) - (total_steps - decay_steps), 0) / decay_steps, 1)
+
+
+@mistake("wsd_one_minus_sqrt", "sqrt_of_one_minus")
+def _(step, peak_lr, total_steps, decay_steps, final_lr):
+    return final_lr + (peak_lr - final_lr) * (1 - _cool(step, total_steps, decay_steps)) ** 0.5
+
+
+@mistake("wsd_one_minus_sqrt", "ignores_final")
+def _(step, peak_lr, total_steps, decay_steps, final_lr):
+    return peak_lr - peak_lr * _cool(step, total_steps, decay_steps) ** 0.5
+
+
+@mistake("wsd_one_minus_sqrt", "from_start")
+def _(step, peak_lr, total_steps, decay_steps, final_lr):
+    s = np.minimum(np.asarray(step) / decay_steps, 1)
+    return final_lr + (peak_lr - final_lr) * (1 - s ** 0.5)
+
+
+@mistake("wsd_one_minus_sqrt", "no_clip")
+def _(step, peak_lr, total_steps, decay_steps, final_lr):
+    s = np.maximum(np.asarray(step) - (total_steps - decay_steps), 0) / decay_steps
+    return final_lr + (peak_lr - final_lr) * (1 - s ** 0.5)
+
+
+@mistake("wsd_one_minus_sqrt", "linear")
+def _(step, peak_lr, total_steps, decay_steps, final_lr):
+    return final_lr + (peak_lr - final_lr) * (1 - _cool(step, total_steps, decay_steps))
 
 
 # In-place versions of the right answer: the values are right, the caller's arrays change.

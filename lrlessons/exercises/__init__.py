@@ -22,7 +22,8 @@ topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step
 ``rmsprop_step``, ``tf_rmsprop_step``), ``adam`` (``adam_step``, ``adamw_step``), ``decay``
 (``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
 ``article_warmup``), ``cyclical`` (``triangular``), ``frameworks`` (``tf_adam_step``, the ε-hat Adam of
-TF1 and Keras), ``step_decay`` (``multistep_lr``), ``modern_schedules`` (``tail_average``),
+TF1 and Keras), ``step_decay`` (``multistep_lr``), ``modern_schedules`` (``tail_average``,
+``wsd_one_minus_sqrt``),
 ``sharpness`` (``power_iteration``) and ``batch_size`` (``two_batch_noise_scale``).
 :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
@@ -62,7 +63,7 @@ from .cyclical import TRIANGULAR
 from .step_decay import MULTISTEP_LR
 from .batch_size import TWO_BATCH_NOISE_SCALE
 from .sharpness import POWER_ITERATION
-from .modern_schedules import TAIL_AVERAGE
+from .modern_schedules import TAIL_AVERAGE, WSD_ONE_MINUS_SQRT
 
 __all__ = [
     "available", "describe", "check", "CheckResult", "CaseResult", "Description", "EXERCISES",
@@ -72,7 +73,7 @@ __all__ = [
     "check_triangular", "check_tf_adam_step", "check_multistep_lr",
     "check_two_batch_noise_scale",
     "check_power_iteration",
-    "check_tail_average",
+    "check_tail_average", "check_wsd_one_minus_sqrt",
 ]
 
 #: Every exercise by name, in lesson order.
@@ -86,7 +87,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     TRIANGULAR,                                         # 07 cyclical learning rates
     TF_ADAM_STEP,                                       # 08 frameworks differ
     MULTISTEP_LR,                                       # 09 putting it together (step decay)
-    TAIL_AVERAGE,                                       # 10 schedules in current use
+    TAIL_AVERAGE, WSD_ONE_MINUS_SQRT,                   # 10 schedules in current use
     POWER_ITERATION,                                    # 11 the edge of stability
     TWO_BATCH_NOISE_SCALE,                              # 12 batch size and noise
 )}
@@ -244,3 +245,8 @@ def check_power_iteration(fn: Callable) -> CheckResult:
 def check_tail_average(fn: Callable) -> CheckResult:
     """``check('tail_average', fn)``: see :func:`check` and ``describe('tail_average')``."""
     return check("tail_average", fn)
+
+
+def check_wsd_one_minus_sqrt(fn: Callable) -> CheckResult:
+    """``check('wsd_one_minus_sqrt', fn)``: see :func:`check` and ``describe('wsd_one_minus_sqrt')``."""
+    return check("wsd_one_minus_sqrt", fn)
