@@ -145,6 +145,14 @@ def power_iteration(A, iters, seed):
 
 
 @_solution
+def mup_lr_scales(width, base_width, optimizer):
+    m = np.asarray(width) / base_width                   # m = n / n₀
+    if optimizer == "sgd":
+        return m, np.ones_like(m), 1 / m                 # SGD: input η·m, hidden η, output η/m
+    return np.ones_like(m), 1 / m, 1 / m                 # Adam: input η, hidden η/m, output η/m
+
+
+@_solution
 def tail_average(thetas, start):
     out = np.array(thetas, dtype=np.result_type(np.asarray(thetas), 1.0))   # a copy; rows < start stay θ_k
     n = np.arange(1, len(out) - start + 1).reshape((-1,) + (1,) * (out.ndim - 1))   # k − start + 1

@@ -1,7 +1,7 @@
 """lrlessons: how the learning rate, and the optimizers that adapt it, really work.
 
-The core (schedules, optimizers, problems, training, theory, sharpness, noise_scale, frameworks,
-exercises) imports numpy only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
+The core (schedules, optimizers, problems, training, theory, sharpness, noise_scale, width,
+frameworks, exercises) imports numpy only; figures (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
 """
 
 from importlib import import_module as _import_module
@@ -21,6 +21,7 @@ _LAZY = {
     "exercises": ("lrlessons.exercises", None),
     "reference": ("lrlessons.reference", None),
     "sharpness": ("lrlessons.sharpness", None),
+    "width": ("lrlessons.width", None),
     "viz": ("lrlessons.viz", None),
     "widgets": ("lrlessons.widgets", None),
 }

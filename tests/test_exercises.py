@@ -45,6 +45,7 @@ NAMES = (
     "tail_average", "wsd_one_minus_sqrt",                  # lesson 10
     "power_iteration",                                     # lesson 11
     "two_batch_noise_scale",                               # lesson 12
+    "mup_lr_scales",                                       # lesson 14
 )
 
 SIGNATURES = {
@@ -65,6 +66,7 @@ SIGNATURES = {
     "multistep_lr": "multistep_lr(step, learning_rate, milestones, gamma) -> lr",
     "two_batch_noise_scale": "two_batch_noise_scale(sq_small, sq_big, b_small, b_big) -> (g_sq, trace, b_simple)",
     "power_iteration": "power_iteration(A, iters, seed) -> lam",
+    "mup_lr_scales": "mup_lr_scales(width, base_width, optimizer) -> (input, hidden, output)",
     "tail_average": "tail_average(thetas, start) -> averages",
     "wsd_one_minus_sqrt": "wsd_one_minus_sqrt(step, peak_lr, total_steps, decay_steps, final_lr) -> lr",
 }
@@ -908,6 +910,62 @@ def _(A, iters, seed):
         w = A @ v
         lam, v = v @ w, w / np.linalg.norm(w)
     return lam
+
+
+# mup_lr_scales
+def _mup_rows(width, base_width, optimizer, sgd, adam):
+    m = np.asarray(width, dtype=float) / base_width
+    one = np.ones_like(m)
+    return tuple(v * one for v in (sgd(m) if optimizer == "sgd" else adam(m)))
+
+
+@mistake("mup_lr_scales", "sp")
+def _(width, base_width, optimizer):
+    one = np.ones_like(np.asarray(width, dtype=float))
+    return one, one, one
+
+
+@mistake("mup_lr_scales", "absolute_width")
+def _(width, base_width, optimizer):
+    return _mup_rows(width, 1, optimizer, lambda m: (m, 1, 1 / m), lambda m: (1, 1 / m, 1 / m))
+
+
+@mistake("mup_lr_scales", "inverted")
+def _(width, base_width, optimizer):
+    m = base_width / np.asarray(width, dtype=float)
+    if optimizer == "sgd":
+        return m, np.ones_like(m), 1 / m
+    return np.ones_like(m), 1 / m, 1 / m
+
+
+@mistake("mup_lr_scales", "swapped_optimizers")
+def _(width, base_width, optimizer):
+    other = "adam" if optimizer == "sgd" else "sgd"
+    return _mup_rows(width, base_width, other, lambda m: (m, 1, 1 / m), lambda m: (1, 1 / m, 1 / m))
+
+
+@mistake("mup_lr_scales", "sgd_like_adam")
+def _(width, base_width, optimizer):
+    m = np.asarray(width) / base_width
+    return np.ones_like(m), 1 / m, 1 / m
+
+
+@mistake("mup_lr_scales", "adam_hidden_unscaled")
+def _(width, base_width, optimizer):
+    return _mup_rows(width, base_width, optimizer, lambda m: (m, 1, 1 / m), lambda m: (1, 1, 1 / m))
+
+
+@mistake("mup_lr_scales", "output_unscaled")
+def _(width, base_width, optimizer):
+    return _mup_rows(width, base_width, optimizer, lambda m: (m, 1, 1), lambda m: (1, 1 / m, 1))
+
+
+@mistake("mup_lr_scales", "sqrt")
+def _(width, base_width, optimizer):
+    m = np.sqrt(np.asarray(width) / base_width)
+    if optimizer == "sgd":
+        return m, np.ones_like(m), 1 / m
+    return np.ones_like(m), 1 / m, 1 / m
 
 
 # tail_average

@@ -54,6 +54,11 @@ def _lrl_perturb(cls, factor):
 for _lrl_cls in list(vars(_lrl_problems).values()):
     if isinstance(_lrl_cls, type) and "grad" in vars(_lrl_cls):
         _lrl_perturb(_lrl_cls, 1.0 + ({eps!r}))
+import lrlessons.width as _lrl_width          # lesson 14's MLP: grad returns one array per layer
+_lrl_width_grad = _lrl_width.WidthMLP.grad
+def _lrl_width_perturbed(self, *args, **kwargs):
+    return [g * (1.0 + ({eps!r})) for g in _lrl_width_grad(self, *args, **kwargs)]
+_lrl_width.WidthMLP.grad = _lrl_width_perturbed
 """
 
 

@@ -23,8 +23,8 @@ topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step
 (``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
 ``article_warmup``), ``cyclical`` (``triangular``), ``frameworks`` (``tf_adam_step``, the ε-hat Adam of
 TF1 and Keras), ``step_decay`` (``multistep_lr``), ``modern_schedules`` (``tail_average``,
-``wsd_one_minus_sqrt``),
-``sharpness`` (``power_iteration``) and ``batch_size`` (``two_batch_noise_scale``).
+``wsd_one_minus_sqrt``), ``sharpness`` (``power_iteration``), ``batch_size``
+(``two_batch_noise_scale``) and ``width`` (``mup_lr_scales``, μP's per-layer learning rates).
 :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
@@ -63,6 +63,7 @@ from .cyclical import TRIANGULAR
 from .step_decay import MULTISTEP_LR
 from .batch_size import TWO_BATCH_NOISE_SCALE
 from .sharpness import POWER_ITERATION
+from .width import MUP_LR_SCALES
 from .modern_schedules import TAIL_AVERAGE, WSD_ONE_MINUS_SQRT
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "check_triangular", "check_tf_adam_step", "check_multistep_lr",
     "check_two_batch_noise_scale",
     "check_power_iteration",
+    "check_mup_lr_scales",
     "check_tail_average", "check_wsd_one_minus_sqrt",
 ]
 
@@ -90,6 +92,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     TAIL_AVERAGE, WSD_ONE_MINUS_SQRT,                   # 10 schedules in current use
     POWER_ITERATION,                                    # 11 the edge of stability
     TWO_BATCH_NOISE_SCALE,                              # 12 batch size and noise
+    MUP_LR_SCALES,                                      # 14 learning rates across width
 )}
 
 
@@ -240,6 +243,11 @@ def check_two_batch_noise_scale(fn: Callable) -> CheckResult:
 def check_power_iteration(fn: Callable) -> CheckResult:
     """``check('power_iteration', fn)``: see :func:`check` and ``describe('power_iteration')``."""
     return check("power_iteration", fn)
+
+
+def check_mup_lr_scales(fn: Callable) -> CheckResult:
+    """``check('mup_lr_scales', fn)``: see :func:`check` and ``describe('mup_lr_scales')``."""
+    return check("mup_lr_scales", fn)
 
 
 def check_tail_average(fn: Callable) -> CheckResult:

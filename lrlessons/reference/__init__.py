@@ -14,9 +14,12 @@ schedules     every framework schedule evaluated by the framework itself
 modern_*      the optimizers and schedules of 2023–2026 (Muon, Lion, schedule-free, Adafactor,
               LAMB, LARS, clipping, ChainedScheduler, ...) run by torch, Keras, optax and
               ``schedulefree`` (``tools/make_fixtures_modern.py``; semantics in
-              ``tools/modern_frameworks.md``); not used by the core yet
+              ``tools/modern_frameworks.md``); the parity tests of those optimizers read them
 edge_of_*     lesson 11's widget curves: full-batch GD with warmup on the lesson MLP, loss
               and sharpness (``tools/make_edge_of_stability.py``; lrlessons itself, no framework)
+width_sweeps  learning-rate sweeps of ``lrlessons.width``'s MLP at widths 64 ... 1024 in SP
+              and μP, SGD and Adam (``tools/make_width_sweeps.py``; lrlessons' own numbers,
+              too slow to compute in lesson 14)
 ============  ================================================================================
 
 Each file is one JSON object with a ``"versions"`` entry naming the libraries that produced it.

@@ -21,6 +21,8 @@ function                   class (``.app``)                    what it shows
                                                                size × lr, the optimal-lr ridge
 ``edge_of_stability``      :class:`EdgeOfStability`            GD's loss and sharpness vs
                                                                2/η, with or without warmup
+``update_ratios``          :class:`UpdateRatios`               per-layer update sizes of an
+                                                               MLP, SP vs μP, any width
 ``wsd_explorer``           :class:`WSDExplorer`                a WSD cooldown vs cosine, exact
                                                                expected loss (noisy quadratic)
 =========================  ==================================  ==============================
@@ -56,6 +58,7 @@ from .schedule import ScheduleExplorer
 from .stepper import EquationStepper
 from .sweep import SweepExplorer
 from .batch_size import BatchSizeExplorer
+from .width import UpdateRatios
 from .wsd import WSDExplorer
 
 __all__ = [
@@ -77,6 +80,8 @@ __all__ = [
     "BatchSizeExplorer",
     "edge_of_stability",
     "EdgeOfStability",
+    "update_ratios",
+    "UpdateRatios",
     "wsd_explorer",
     "WSDExplorer",
 ]
@@ -91,6 +96,7 @@ _CSS = {
     RangeTest: "lrl-rangetest",
     BatchSizeExplorer: "lrl-batchsize",
     EdgeOfStability: "lrl-edge",
+    UpdateRatios: "lrl-width",
     WSDExplorer: "lrl-wsd",
 }
 
@@ -151,6 +157,11 @@ def batch_size_explorer(optimizer: str = "sgd"):
 def edge_of_stability(lr: float = 4.0, warmup: int = 0):
     """Full-batch GD on the lesson MLP: loss and sharpness against 2/η_t for a peak rate and a warmup."""
     return _box(EdgeOfStability(lr=lr, warmup=warmup))
+
+
+def update_ratios(width: int = 256, lr: float = 1e-2, optimizer: str = "adam"):
+    """Per-layer sizes of an MLP's first update (weights and features), SP vs μP, at any width."""
+    return _box(UpdateRatios(width=width, lr=lr, optimizer=optimizer))
 
 
 def wsd_explorer(cooldown: float = 0.2, shape: str = "1-sqrt", peak_lr: float = 1.0):
