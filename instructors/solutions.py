@@ -168,3 +168,17 @@ def newton_schulz(G, coefficients, steps):
         B = b * A + c * A @ A                            # B = b A + c A²
         X = a * X + B @ X                                # X ← a X + B X
     return X
+
+
+@_solution
+def tail_average(thetas, start):
+    out = np.array(thetas, dtype=np.result_type(np.asarray(thetas), 1.0))   # a copy; rows < start stay θ_k
+    n = np.arange(1, len(out) - start + 1).reshape((-1,) + (1,) * (out.ndim - 1))   # k − start + 1
+    out[start:] = np.cumsum(out[start:], axis=0) / n     # θ̄_k = (θ_s + … + θ_k) / (k − s + 1)
+    return out
+
+
+@_solution
+def wsd_one_minus_sqrt(step, peak_lr, total_steps, decay_steps, final_lr):
+    s = np.clip((np.asarray(step, dtype=float) - (total_steps - decay_steps)) / decay_steps, 0, 1)   # s ∈ [0, 1]
+    return final_lr + (peak_lr - final_lr) * (1 - np.sqrt(s))   # F + (P − F)(1 − √s)

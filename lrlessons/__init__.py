@@ -1,7 +1,7 @@
 """lrlessons: how the learning rate, and the optimizers that adapt it, really work.
 
-The core (schedules, optimizers, problems, training, theory, sharpness, noise_scale, width,
-precision, frameworks, exercises) imports numpy only (precision also ml_dtypes); figures
+The core (schedules, optimizers, problems, training, theory, averaging, noisy_quadratic, sharpness,
+noise_scale, width, precision, frameworks, exercises) imports numpy only (precision also ml_dtypes); figures
 (``lrlessons.viz``) and widgets (``lrlessons.widgets``) are imported on demand.
 """
 
@@ -17,6 +17,8 @@ _LAZY = {
     "create_learning_rate": ("lrlessons.frameworks.od_api", "create_learning_rate"),
     "problems": ("lrlessons.problems", None),
     "theory": ("lrlessons.theory", None),
+    "averaging": ("lrlessons.averaging", None),
+    "noisy_quadratic": ("lrlessons.noisy_quadratic", None),
     "noise_scale": ("lrlessons.noise_scale", None),
     "frameworks": ("lrlessons.frameworks", None),
     "exercises": ("lrlessons.exercises", None),

@@ -42,6 +42,7 @@ NAMES = (
     "adam_step", "adamw_step",
     "exponential_decay", "cosine_decay", "linear_warmup", "article_warmup",
     "triangular", "tf_adam_step", "multistep_lr",
+    "tail_average", "wsd_one_minus_sqrt",                  # lesson 10
     "power_iteration",                                     # lesson 11
     "two_batch_noise_scale",                               # lesson 12
     "lion_step", "newton_schulz",                          # lesson 13
@@ -69,6 +70,8 @@ SIGNATURES = {
     "mup_lr_scales": "mup_lr_scales(width, base_width, optimizer) -> (input, hidden, output)",
     "lion_step": "lion_step(theta, grad, m, lr, beta1, beta2, weight_decay) -> (theta, m)",
     "newton_schulz": "newton_schulz(G, coefficients, steps) -> X",
+    "tail_average": "tail_average(thetas, start) -> averages",
+    "wsd_one_minus_sqrt": "wsd_one_minus_sqrt(step, peak_lr, total_steps, decay_steps, final_lr) -> lr",
 }
 
 
@@ -853,6 +856,8 @@ def _(sq_small, sq_big, b_small, b_big):
     tr = (s - b) / (1 / b_small - 1 / b_big)
     g = (b_big * b - b_small * s) / (b_big - b_small)
     return g, tr, g / tr
+
+
 # power_iteration
 def _unit_start(A, seed):
     v = np.random.default_rng(seed).normal(size=A.shape[-1])
@@ -1072,6 +1077,79 @@ def _(G, coefficients, steps):
 @mistake("newton_schulz", "one_step_fewer")
 def _(G, coefficients, steps):
     return _ns_loop(G / max(np.linalg.norm(G), 1e-7), coefficients, max(steps - 1, 0))
+
+
+# tail_average
+@mistake("tail_average", "counts_from_zero")
+def _(thetas, start):
+    out = np.array(thetas, dtype=float)
+    for k in range(start, len(out)):
+        out[k] = np.sum(np.asarray(thetas)[start:k + 1], axis=0) / (k + 1)
+    return out.astype(np.result_type(np.asarray(thetas), 1.0))
+
+
+@mistake("tail_average", "excludes_current")
+def _(thetas, start):
+    th = np.asarray(thetas)
+    out = th.astype(np.result_type(th, 1.0))
+    for k in range(start + 1, len(th)):
+        out[k] = th[start:k].mean(axis=0)
+    return out
+
+
+@mistake("tail_average", "ignores_start")
+def _(thetas, start):
+    th = np.asarray(thetas)
+    return np.array([th[:k + 1].mean(axis=0) for k in range(len(th))], dtype=np.result_type(th, 1.0))
+
+
+@mistake("tail_average", "before_start")
+def _(thetas, start):
+    th = np.asarray(thetas)
+    out = np.zeros(th.shape, dtype=np.result_type(th, 1.0))
+    for k in range(start, len(th)):
+        out[k] = th[start:k + 1].mean(axis=0)
+    return out
+
+
+@mistake("tail_average", "sum_not_mean")
+def _(thetas, start):
+    th = np.asarray(thetas)
+    out = th.astype(np.result_type(th, 1.0))
+    out[start:] = np.cumsum(th[start:], axis=0)
+    return out
+
+
+# wsd_one_minus_sqrt
+def _cool(step, total_steps, decay_steps):
+    return np.minimum(np.maximum(np.asarray(step) - (total_steps - decay_steps), 0) / decay_steps, 1)
+
+
+@mistake("wsd_one_minus_sqrt", "sqrt_of_one_minus")
+def _(step, peak_lr, total_steps, decay_steps, final_lr):
+    return final_lr + (peak_lr - final_lr) * (1 - _cool(step, total_steps, decay_steps)) ** 0.5
+
+
+@mistake("wsd_one_minus_sqrt", "ignores_final")
+def _(step, peak_lr, total_steps, decay_steps, final_lr):
+    return peak_lr - peak_lr * _cool(step, total_steps, decay_steps) ** 0.5
+
+
+@mistake("wsd_one_minus_sqrt", "from_start")
+def _(step, peak_lr, total_steps, decay_steps, final_lr):
+    s = np.minimum(np.asarray(step) / decay_steps, 1)
+    return final_lr + (peak_lr - final_lr) * (1 - s ** 0.5)
+
+
+@mistake("wsd_one_minus_sqrt", "no_clip")
+def _(step, peak_lr, total_steps, decay_steps, final_lr):
+    s = np.maximum(np.asarray(step) - (total_steps - decay_steps), 0) / decay_steps
+    return final_lr + (peak_lr - final_lr) * (1 - s ** 0.5)
+
+
+@mistake("wsd_one_minus_sqrt", "linear")
+def _(step, peak_lr, total_steps, decay_steps, final_lr):
+    return final_lr + (peak_lr - final_lr) * (1 - _cool(step, total_steps, decay_steps))
 
 
 # In-place versions of the right answer: the values are right, the caller's arrays change.

@@ -22,9 +22,10 @@ topic, each with its reference and its mistakes: ``gradient_descent`` (``gd_step
 ``rmsprop_step``, ``tf_rmsprop_step``), ``adam`` (``adam_step``, ``adamw_step``), ``decay``
 (``exponential_decay``, ``cosine_decay``), ``warmup`` (``linear_warmup``,
 ``article_warmup``), ``cyclical`` (``triangular``), ``frameworks`` (``tf_adam_step``, the ε-hat Adam of
-TF1 and Keras), ``step_decay`` (``multistep_lr``), ``sharpness`` (``power_iteration``),
-``batch_size`` (``two_batch_noise_scale``), ``sign_orthogonal`` (``lion_step``, ``newton_schulz``)
-and ``width`` (``mup_lr_scales``, μP's per-layer learning rates).
+TF1 and Keras), ``step_decay`` (``multistep_lr``), ``modern_schedules`` (``tail_average``,
+``wsd_one_minus_sqrt``), ``sharpness`` (``power_iteration``), ``batch_size``
+(``two_batch_noise_scale``), ``sign_orthogonal`` (``lion_step``, ``newton_schulz``) and ``width``
+(``mup_lr_scales``, μP's per-layer learning rates).
 :data:`EXERCISES` maps each name to its :class:`~.engine.Exercise`.
 
 >>> import numpy as np
@@ -65,6 +66,7 @@ from .batch_size import TWO_BATCH_NOISE_SCALE
 from .sharpness import POWER_ITERATION
 from .width import MUP_LR_SCALES
 from .sign_orthogonal import LION_STEP, NEWTON_SCHULZ
+from .modern_schedules import TAIL_AVERAGE, WSD_ONE_MINUS_SQRT
 
 __all__ = [
     "available", "describe", "check", "CheckResult", "CaseResult", "Description", "EXERCISES",
@@ -76,6 +78,7 @@ __all__ = [
     "check_power_iteration",
     "check_mup_lr_scales",
     "check_lion_step", "check_newton_schulz",
+    "check_tail_average", "check_wsd_one_minus_sqrt",
 ]
 
 #: Every exercise by name, in lesson order.
@@ -89,6 +92,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in (
     TRIANGULAR,                                         # 07 cyclical learning rates
     TF_ADAM_STEP,                                       # 08 frameworks differ
     MULTISTEP_LR,                                       # 09 putting it together (step decay)
+    TAIL_AVERAGE, WSD_ONE_MINUS_SQRT,                   # 10 schedules in current use
     POWER_ITERATION,                                    # 11 the edge of stability
     TWO_BATCH_NOISE_SCALE,                              # 12 batch size and noise
     LION_STEP, NEWTON_SCHULZ,                           # 13 sign and orthogonal updates
@@ -258,3 +262,13 @@ def check_lion_step(fn: Callable) -> CheckResult:
 def check_newton_schulz(fn: Callable) -> CheckResult:
     """``check('newton_schulz', fn)``: see :func:`check` and ``describe('newton_schulz')``."""
     return check("newton_schulz", fn)
+
+
+def check_tail_average(fn: Callable) -> CheckResult:
+    """``check('tail_average', fn)``: see :func:`check` and ``describe('tail_average')``."""
+    return check("tail_average", fn)
+
+
+def check_wsd_one_minus_sqrt(fn: Callable) -> CheckResult:
+    """``check('wsd_one_minus_sqrt', fn)``: see :func:`check` and ``describe('wsd_one_minus_sqrt')``."""
+    return check("wsd_one_minus_sqrt", fn)

@@ -25,6 +25,8 @@ function                   class (``.app``)                    what it shows
                                                                MLP, SP vs μP, any width
 ``newton_schulz_stepper``  :class:`NewtonSchulzStepper`        Muon's iteration: singular
                                                                values after k steps
+``wsd_explorer``           :class:`WSDExplorer`                a WSD cooldown vs cosine, exact
+                                                               expected loss (noisy quadratic)
 =========================  ==================================  ==============================
 
 One run loop: every widget that runs an optimizer calls :func:`lrlessons.run` and draws the
@@ -60,6 +62,7 @@ from .sweep import SweepExplorer
 from .batch_size import BatchSizeExplorer
 from .width import UpdateRatios
 from .newton_schulz import NewtonSchulzStepper
+from .wsd import WSDExplorer
 
 __all__ = [
     "equation_stepper",
@@ -84,6 +87,8 @@ __all__ = [
     "UpdateRatios",
     "newton_schulz_stepper",
     "NewtonSchulzStepper",
+    "wsd_explorer",
+    "WSDExplorer",
 ]
 
 
@@ -98,6 +103,7 @@ _CSS = {
     EdgeOfStability: "lrl-edge",
     UpdateRatios: "lrl-width",
     NewtonSchulzStepper: "lrl-newton-schulz",
+    WSDExplorer: "lrl-wsd",
 }
 
 
@@ -168,6 +174,11 @@ def newton_schulz_stepper(steps: int = 5, coefficients: str = "quintic (3.4445, 
                           precision: str = "float64", matrix: str = "Gaussian 32×64"):
     """Muon's Newton–Schulz iteration: the singular values of a matrix after k steps (lesson 13)."""
     return _box(NewtonSchulzStepper(steps=steps, coefficients=coefficients, precision=precision, matrix=matrix))
+
+
+def wsd_explorer(cooldown: float = 0.2, shape: str = "1-sqrt", peak_lr: float = 1.0):
+    """A WSD schedule (cooldown fraction, shape, peak) vs a cosine: exact expected loss on the noisy quadratic (lesson 10)."""
+    return _box(WSDExplorer(cooldown=cooldown, shape=shape, peak_lr=peak_lr))
 
 
 def _version(name: str) -> str:
