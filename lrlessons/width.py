@@ -298,7 +298,7 @@ def train(net: WidthMLP, x: np.ndarray, y: np.ndarray, lr: Any, steps: int = 100
 
     Each parameter is stepped by the library's SGD or Adam (``net.optimizer``) with rate
     :math:`\eta \times` its layer's scale. A run whose loss becomes non-finite or exceeds
-    :data:`DIVERGED` times its initial loss is frozen there, and its ``loss`` is ``inf`` from
+    ``DIVERGED`` (100) times its initial loss is frozen there, and its ``loss`` is ``inf`` from
     then on (:func:`optimal_lr` skips it).
 
     Parameters
@@ -311,6 +311,13 @@ def train(net: WidthMLP, x: np.ndarray, y: np.ndarray, lr: Any, steps: int = 100
     seed : int >= 0
         Seed of the initial weights.
 
+    Returns
+    -------
+    WidthRun
+        The loss per step and run, and the per-layer update-to-weight ratios.
+
+    Examples
+    --------
     >>> x, y = teacher_task(samples=64)
     >>> run = train(WidthMLP(64, optimizer="sgd"), x, y, lr=[0.01, 0.1, 1e3], steps=50)
     >>> run.loss.shape, run.ratio.shape
