@@ -114,3 +114,15 @@ def test_binder_postbuild_installs_the_package_without_dependencies():
     override = [i for i, ln in enumerate(lines) if "overrides.json" in ln]
     assert install and override and override[-1] < install[0], "postBuild: the settings override, then pip install --no-deps -e ."
     assert (ROOT / "binder" / "runtime.txt").read_text().startswith("python-3.")
+
+
+def test_import_lrlessons_loads_only_numpy():
+    """``import lrlessons`` stays as light as numpy: matplotlib, ipywidgets and ml_dtypes (about
+    half a second to load) come in only with the modules that need them."""
+    import subprocess
+    import sys
+
+    code = ("import sys, lrlessons, lrlessons.optimizers, lrlessons.schedules; "
+            "print(sorted({'matplotlib', 'ipywidgets', 'ml_dtypes'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

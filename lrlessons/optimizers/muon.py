@@ -34,7 +34,6 @@ import functools
 import math
 from typing import Any, NamedTuple
 
-import ml_dtypes
 import numpy as np
 
 from .._checks import check_bool, check_choice, check_integer, check_interval, suggest_keywords
@@ -44,8 +43,16 @@ __all__ = ["muon", "newton_schulz", "frobenius_norm", "lr_factor", "orthogonaliz
            "update_sum_nesterov", "update_ema_bias_corrected", "update_ema_bias_corrected_nesterov",
            "init", "State", "Coefficients", "EQUATIONS"]
 
-BFLOAT16 = ml_dtypes.bfloat16
 F32 = np.float32
+
+
+@functools.cache
+def _bfloat16() -> type:
+    """``ml_dtypes.bfloat16``, imported on first use: loading ml_dtypes takes about half a second,
+    and only PyTorch's bfloat16 Newton–Schulz needs it (``import lrlessons`` stays light)."""
+    import ml_dtypes
+
+    return ml_dtypes.bfloat16
 
 
 class State(NamedTuple):
@@ -176,7 +183,7 @@ def frobenius_norm(X: np.ndarray, precision: str = "float64") -> np.ndarray:
 
 def _bf16(x: np.ndarray) -> np.ndarray:
     """float32 → bfloat16 (round to nearest even)."""
-    return np.asarray(x, dtype=F32).astype(BFLOAT16)
+    return np.asarray(x, dtype=F32).astype(_bfloat16())
 
 
 def _addmm(C: np.ndarray, L: np.ndarray, R: np.ndarray, beta: float, alpha: float) -> np.ndarray:
@@ -194,12 +201,12 @@ def _addmm(C: np.ndarray, L: np.ndarray, R: np.ndarray, beta: float, alpha: floa
 def _newton_schulz_bfloat16(G: np.ndarray, coefficients: Any, steps: int, eps: float) -> np.ndarray:
     """PyTorch's ``_zeropower_via_newtonschulz``: bfloat16 storage, float32 accumulation."""
     a, b, c = coefficients
-    X = G.astype(F32).astype(BFLOAT16)                   # torch: float64 → float32 → bfloat16
+    X = G.astype(F32).astype(_bfloat16())                # torch: float64 → float32 → bfloat16
     if G.shape[0] > G.shape[1]:
         X = X.T
     Xf = np.ascontiguousarray(X.astype(F32)).ravel()
     n = _bf16(np.sqrt(np.sum(Xf * Xf, dtype=F32), dtype=F32))    # X.norm(): float32 sum, bfloat16 result
-    n = max(n, BFLOAT16(eps))                            # clamp(min=eps) in bfloat16
+    n = max(n, _bfloat16()(eps))                         # clamp(min=eps) in bfloat16
     X = _bf16(X.astype(F32) / F32(n))
     for _ in range(steps):
         A = _bf16(X.astype(F32) @ X.astype(F32).T)       # A = X Xᵀ
