@@ -158,6 +158,18 @@ def test_batched_vectors_take_the_row_fallback_per_run():
         np.testing.assert_array_equal(batched[:, i], replay(muon(lr, fallback="row"), thetas[i], grads[:, i])[0])
 
 
+@pytest.mark.parametrize("kw", [{"momentum": [0.9, 0.5]}, {"weight_decay": [0.0, 0.5]}], ids=["momentum", "decay"])
+def test_batched_vectors_with_a_scalar_lr_are_still_runs(kw):
+    # only momentum (which the update sees) or only the weight decay (applied around it) is (B,):
+    # a 2-D θ is still B vectors, each its own 1×n matrix, not one 2×n matrix
+    rng = np.random.default_rng(3)
+    thetas, grads = rng.normal(size=(2, 3)), rng.normal(size=(5, 2, 3))
+    batched, _ = replay(muon(0.1, fallback="row", **kw), thetas, grads)
+    for i in range(2):
+        single = muon(0.1, fallback="row", **{k: v[i] for k, v in kw.items()})
+        np.testing.assert_array_equal(batched[:, i], replay(single, thetas[i], grads[:, i])[0])
+
+
 # -- (e) float64 against bfloat16 Newton–Schulz ----------------------------------------------------------
 def test_float64_and_bfloat16_newton_schulz_differ_by_the_documented_amount():
     rel = []

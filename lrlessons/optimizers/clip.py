@@ -8,9 +8,9 @@ weight decay included (PyTorch's ``clip_grad_norm_`` before ``optimizer.step()``
 The clipping is visible: its lines come first in ``opt.equations`` and in the trace, then the
 wrapped optimizer's lines, unchanged.
 
-Let :math:`c` be ``max_norm`` and :math:`n_t = \|g_t\|_2` the norm of the whole parameter. Three
-frameworks write the same scaling three ways; the results agree mathematically and differ in
-the last bit (``form``):
+Let :math:`c` be ``max_norm`` and :math:`n_t = \|g_t\|_2` the norm of the whole parameter. Two
+frameworks write the same scaling three ways (optax one, Keras two); the results agree
+mathematically and differ in the last bit (``form``):
 
 * ``"threshold"`` (optax ``clip_by_global_norm``): :math:`g_t` unchanged if :math:`n_t < c`,
   else :math:`(g_t / n_t)\, c`;

@@ -249,15 +249,18 @@ class Options(NamedTuple):
     adjust_lr: str | None
     rms_rate: float
     rows: bool
+    batched: bool = False
 
 
 def orthogonalize(U: np.ndarray, eps: Any, lr: Any, options: Options) -> tuple[np.ndarray, float]:
     """:func:`newton_schulz` of each run's matrix, and the shape factor :math:`r` (:func:`lr_factor`).
 
-    A ``(B, m, n)`` θ is B matrices, an ``(m, n)`` θ one (B of them are vectors when the
-    hyperparameters are ``(B,)``). With ``fallback='row'`` each run's vector is a 1×n matrix.
+    A ``(B, m, n)`` θ is B matrices, an ``(m, n)`` θ one (B of them are vectors when a
+    hyperparameter is ``(B,)``: ``options.batched`` says so for the bound ones, which this
+    update may not see, as a ``(B,)`` weight decay; an ``lr`` given to ``step`` may be ``(B,)``
+    too). With ``fallback='row'`` each run's vector is a 1×n matrix.
     """
-    batched = np.ndim(lr) > 0 or np.ndim(eps) > 0
+    batched = options.batched or np.ndim(lr) > 0 or np.ndim(eps) > 0
     if is_matrix(U, batched):
         stack = U if U.ndim == 3 else U[None]
     elif options.rows and U.ndim <= 2:
@@ -550,7 +553,7 @@ def muon(lr: Any = 1e-3, momentum: Any = 0.95, nesterov: bool = True, ns_coeffic
         parts = (fn, *((decoupled_decay,) if is_active(weight_decay) else ()))
         return _routed(owner, {"lr": lr, "muon": matrices, "fallback": fallback}, matrices, fallback, batched, parts)
     options = Options(coefficients, int(ns_steps), eps_form, norm_precision, ns_precision, adjust_lr,
-                      float(rms_rate), fallback == "row")
+                      float(rms_rate), fallback == "row", batched)
     update = Update(functools.partial(fn, options=options), equations, ("momentum", "eps"), (fn,))
 
     def start(theta):
