@@ -77,7 +77,7 @@ def _common(owner: str, weight_decay, clipnorm, clipvalue, global_clipnorm, use_
             gradient_accumulation_steps) -> Any:
     """Check the base-class arguments, refuse what lrlessons does not reproduce; return the weight decay as a number.
 
-    The clip options are checked here and applied by :func:`_clip_gradients` (every class's last line).
+    The clip options are checked here and applied by ``_clip_gradients`` (every class's last line).
     """
     given = sum(value is not None for value in (clipnorm, clipvalue, global_clipnorm))
     if given > 1:
@@ -103,7 +103,7 @@ def _common(owner: str, weight_decay, clipnorm, clipvalue, global_clipnorm, use_
 
 
 def _clip_gradients(optimizer: Optimizer, clipnorm, clipvalue, global_clipnorm) -> Optimizer:
-    """Keras's ``_clip_gradients``: ``optimizer`` with its gradient clipped first (checked by :func:`_common`).
+    """Keras's ``_clip_gradients``: ``optimizer`` with its gradient clipped first (checked by ``_common``).
 
     An option is on when it is set and > 0 (Keras: ``if self.clipnorm and self.clipnorm > 0``);
     the result keeps the Keras name.
