@@ -77,7 +77,7 @@ def _common(owner: str, weight_decay, clipnorm, clipvalue, global_clipnorm, use_
             gradient_accumulation_steps) -> Any:
     """Check the base-class arguments, refuse what lrlessons does not reproduce; return the weight decay as a number.
 
-    The clip options are checked here and applied by :func:`_clip_gradients` (every class's last line).
+    The clip options are checked here and applied by ``_clip_gradients`` (every class's last line).
     """
     given = sum(value is not None for value in (clipnorm, clipvalue, global_clipnorm))
     if given > 1:
@@ -103,7 +103,7 @@ def _common(owner: str, weight_decay, clipnorm, clipvalue, global_clipnorm, use_
 
 
 def _clip_gradients(optimizer: Optimizer, clipnorm, clipvalue, global_clipnorm) -> Optimizer:
-    """Keras's ``_clip_gradients``: ``optimizer`` with its gradient clipped first (checked by :func:`_common`).
+    """Keras's ``_clip_gradients``: ``optimizer`` with its gradient clipped first (checked by ``_common``).
 
     An option is on when it is set and > 0 (Keras: ``if self.clipnorm and self.clipnorm > 0``);
     the result keeps the Keras name.
@@ -133,10 +133,12 @@ def SGD(learning_rate: Any = 0.01, momentum: Any = 0.0, nesterov: bool = False, 
     framework_number("keras.SGD", "momentum", momentum)
     framework_flag("keras.SGD", "nesterov", nesterov)
     if not np.any(np.asarray(momentum) != 0):
-        return _clip_gradients(framework_optimizer("keras.SGD", sgd, _NAMES, lr=learning_rate, weight_decay=wd,
-                                   decoupled_weight_decay=True), clipnorm, clipvalue, global_clipnorm)
-    return _clip_gradients(framework_optimizer("keras.SGD", _momentum, _NAMES, lr=learning_rate, momentum=momentum,
-                               nesterov=nesterov, weight_decay=wd, decoupled_weight_decay=True, lr_in_buffer=True), clipnorm, clipvalue, global_clipnorm)
+        opt = framework_optimizer("keras.SGD", sgd, _NAMES, lr=learning_rate, weight_decay=wd,
+                                  decoupled_weight_decay=True)
+        return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
+    opt = framework_optimizer("keras.SGD", _momentum, _NAMES, lr=learning_rate, momentum=momentum,
+                              nesterov=nesterov, weight_decay=wd, decoupled_weight_decay=True, lr_in_buffer=True)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -147,9 +149,10 @@ def Adagrad(learning_rate: Any = 0.001, initial_accumulator_value: Any = 0.1, ep
     r"""``keras.optimizers.Adagrad``: :math:`A_0 = 0.1`, :math:`\theta \leftarrow \theta - \mathrm{lr}\, g/\sqrt{A + \epsilon}`."""
     wd = _common("keras.Adagrad", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return _clip_gradients(framework_optimizer("keras.Adagrad", adagrad, _NAMES, lr=learning_rate,
-                               initial_accumulator_value=initial_accumulator_value, eps=epsilon, eps_in_sqrt=True,
-                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
+    opt = framework_optimizer("keras.Adagrad", adagrad, _NAMES, lr=learning_rate,
+                              initial_accumulator_value=initial_accumulator_value, eps=epsilon, eps_in_sqrt=True,
+                              weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -164,9 +167,10 @@ def RMSprop(learning_rate: Any = 0.001, rho: Any = 0.9, momentum: Any = 0.0, eps
     """
     wd = _common("keras.RMSprop", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return _clip_gradients(framework_optimizer("keras.RMSprop", rmsprop, _NAMES, lr=learning_rate, decay=rho, momentum=momentum,
-                               eps=epsilon, centered=centered, eps_in_sqrt=True, lr_in_buffer=True,
-                               initial_mean_square=0.0, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
+    opt = framework_optimizer("keras.RMSprop", rmsprop, _NAMES, lr=learning_rate, decay=rho, momentum=momentum,
+                              eps=epsilon, centered=centered, eps_in_sqrt=True, lr_in_buffer=True,
+                              initial_mean_square=0.0, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -178,9 +182,10 @@ def Adam(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, eps
     r"""``keras.optimizers.Adam``: ε-hat form, :math:`\theta \leftarrow \theta - \mathrm{lr}\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}\frac{m_t}{\sqrt{v_t}+\hat\epsilon}`."""
     wd = _common("keras.Adam", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return _clip_gradients(framework_optimizer("keras.Adam", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
-                               eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
-                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
+    opt = framework_optimizer("keras.Adam", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                              eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
+                              weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -195,9 +200,10 @@ def AdamW(learning_rate: Any = 0.001, weight_decay: Any = 0.004, beta_1: Any = 0
                          "(Keras raises for None). Got None instead.")
     wd = _common("keras.AdamW", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return _clip_gradients(framework_optimizer("keras.AdamW", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
-                               eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
-                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
+    opt = framework_optimizer("keras.AdamW", adam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                              eps=epsilon, amsgrad=amsgrad, epsilon_hat=True, amsgrad_on="raw",
+                              weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -208,9 +214,10 @@ def Nadam(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, ep
     r"""``keras.optimizers.Nadam``: :math:`\mu_t = \beta_1(1 - \tfrac12 0.96^t)`; ε outside :math:`\sqrt{\hat v_t}`."""
     wd = _common("keras.Nadam", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return _clip_gradients(framework_optimizer("keras.Nadam", nadam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
-                               eps=epsilon, momentum_decay=1.0, momentum_schedule="dozat",
-                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
+    opt = framework_optimizer("keras.Nadam", nadam, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                              eps=epsilon, momentum_decay=1.0, momentum_schedule="dozat",
+                              weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -221,8 +228,10 @@ def Adamax(learning_rate: Any = 0.001, beta_1: Any = 0.9, beta_2: Any = 0.999, e
     r"""``keras.optimizers.Adamax``: :math:`u \leftarrow \max(\beta_2 u, |g|)`, :math:`\theta \leftarrow \theta - \mathrm{lr}\, \hat m/(u + \epsilon)`."""
     wd = _common("keras.Adamax", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return _clip_gradients(framework_optimizer("keras.Adamax", adamax, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
-                               eps=epsilon, eps_in_max=False, weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
+    opt = framework_optimizer("keras.Adamax", adamax, _NAMES, lr=learning_rate, beta1=beta_1, beta2=beta_2,
+                              eps=epsilon, eps_in_max=False, weight_decay=wd, decoupled_weight_decay=True,
+                              zero_ok=_EPS0)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords
@@ -233,8 +242,9 @@ def Adadelta(learning_rate: Any = 0.001, rho: Any = 0.95, epsilon: Any = 1e-7, w
     r"""``keras.optimizers.Adadelta``: Zeiler's update times ``learning_rate`` (default 0.001)."""
     wd = _common("keras.Adadelta", weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, loss_scale_factor,
                  gradient_accumulation_steps)
-    return _clip_gradients(framework_optimizer("keras.Adadelta", adadelta, _NAMES, lr=learning_rate, rho=rho, eps=epsilon,
-                               weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0), clipnorm, clipvalue, global_clipnorm)
+    opt = framework_optimizer("keras.Adadelta", adadelta, _NAMES, lr=learning_rate, rho=rho, eps=epsilon,
+                              weight_decay=wd, decoupled_weight_decay=True, zero_ok=_EPS0)
+    return _clip_gradients(opt, clipnorm, clipvalue, global_clipnorm)
 
 
 @suggest_keywords

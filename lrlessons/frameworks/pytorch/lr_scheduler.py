@@ -666,9 +666,10 @@ class ChainedScheduler(S.Schedule):
     be ``None`` (there is no optimizer here). The constructor does not step: the members'
     construction factors (``ConstantLR``'s ``factor``, ``LinearLR``'s ``start_factor``) apply in turn.
 
-    PyTorch's docstring example (lr 0.05; ``ConstantLR(factor=0.1, total_iters=2)`` then
+    PyTorch's docstring example (lr 0.05; ``ConstantLR(factor=0.1, total_iters=20)`` then
     ``ExponentialLR(gamma=0.9)``) lists 0.05, 0.045, 0.0405, ...: every value there is **10 times**
-    the real one, which includes ConstantLR's factor (torch 2.13 computes 0.005, 0.0045, ...):
+    the real one, which forgets ConstantLR's factor (torch 2.13 computes 0.005, 0.0045, ...). The
+    same chain with ``total_iters=2``, where ConstantLR gives its factor back at epoch 2:
 
     >>> s = ChainedScheduler([ConstantLR(0.05, factor=0.1, total_iters=2), ExponentialLR(0.05, gamma=0.9)])
     >>> [f"{float(v):.6f}" for v in s([0, 1, 2, 3])]

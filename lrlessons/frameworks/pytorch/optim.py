@@ -2,11 +2,13 @@
 
 Same class names, keywords and defaults as ``torch.optim`` except the first argument: there is
 no ``params`` (lrlessons optimizers are pure functions of the parameters), so ``lr`` comes
-first. Each returns a core :class:`~lrlessons.optimizers.Optimizer` with PyTorch's conventions:
-ε outside the square roots, the learning rate outside every momentum buffer, the first
-momentum buffer equal to the first gradient, ``weight_decay`` as an L2 term added to the
-gradient (decoupled in ``AdamW`` and with ``decoupled_weight_decay=True``).
-Sources: pytorch/pytorch ``torch/optim/{sgd,adagrad,rmsprop,adam,adamw,nadam,radam,adamax,adadelta,_muon}.py``.
+first. Each returns a core :class:`~lrlessons.optimizers.Optimizer`. ``SGD`` to ``Adadelta``
+share PyTorch's conventions: ε outside the square roots (``Adadelta``: inside both), the
+learning rate outside every momentum buffer, the first momentum buffer equal to the first
+gradient, ``weight_decay`` as an L2 term added to the gradient (decoupled in ``AdamW`` and with
+``decoupled_weight_decay=True``). ``Adafactor`` and ``Muon`` decay as ``θ ← θ·(1 − lr·λ)`` and
+have their own conventions (their docstrings; ``Muon``'s buffer starts at 0).
+Sources: pytorch/pytorch ``torch/optim/{sgd,adagrad,rmsprop,adam,adamw,nadam,radam,adamax,adadelta,_adafactor,_muon}.py``.
 The math that runs is the core's canonical update in most cases (``opt.source`` prints it):
 ``Adam`` is Kingma & Ba's Algorithm 1 (``lrlessons.optimizers.adam.update``), ``SGD`` with
 momentum the heavy ball (``momentum.update``; with ``dampening``, ``momentum.update_dampened``),
