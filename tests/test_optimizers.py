@@ -557,3 +557,17 @@ def test_core_factories_take_a_momentum_schedule_like_the_pytorch_wrappers(facto
         np.testing.assert_array_equal(theta, ref_theta)
     with pytest.raises(ValueError, match=rf"'{name}' parameter of {factory.__name__} must be in \[0, 1\)\. Got 1.5"):
         factory(**{name: constant(1.5)})                     # step 0 is checked by the factory
+
+
+@pytest.mark.parametrize("name", sorted(O.FACTORIES))
+def test_a_batch_from_weight_decay_alone_is_still_separate_runs(name):
+    # Only weight_decay is (B,) and lr is a scalar: the norm-based updates (LAMB, LARS, Adafactor,
+    # Muon) must still take one norm per run, although weight_decay may never reach the update.
+    kw = {"fallback": "row"} if name == "muon" else {}
+    decays = np.array([0.0, 0.1, 0.2])
+    thetas = np.array([THETA0, -3 * THETA0, 0.5 * THETA0])
+    grads = np.stack([GRADS, GRADS[::-1], 2 * GRADS], axis=1)
+    batched, _, _ = run(make(name, weight_decay=decays, **kw), thetas, grads)
+    for i in range(3):
+        single, _, _ = run(make(name, weight_decay=decays[i], **kw), thetas[i], grads[:, i])
+        np.testing.assert_allclose(batched[:, i], single, rtol=1e-14, atol=1e-15)

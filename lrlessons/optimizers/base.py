@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 
 import numpy as np
 
-from .._batch import float_dtype, per_run
+from .._batch import batch_shape, float_dtype, per_run
 from .._checks import check_bool, check_finite, check_interval
 from . import _cache
 
@@ -392,6 +392,9 @@ class Optimizer:
                     closed = "neither"                         # Nesterov needs momentum > 0
                 scheduled.append((k, hp[k], lo, hi, closed))
         object.__setattr__(self, "_scheduled", tuple(scheduled))
+        # The run shape (B,) that bound hyperparameters give, () if none: a scalar learning rate
+        # is then spread over the runs, so every update (and run_axes inside it) sees the batch.
+        object.__setattr__(self, "_runs", batch_shape(*(v for v in hp.values() if _numeric(v))))
 
     @property
     def equations(self) -> tuple:
@@ -529,15 +532,21 @@ class Optimizer:
                 self._check_batch(theta, "lr", lr)
                 return _cache.pad(theta, lr)
         if type(lr) is float and 0.0 <= lr < math.inf:        # NaN fails here
-            return lr if theta.dtype == np.float64 else per_run(theta, lr)
+            return self._scalar_rate(theta, lr)
         try:                                                   # anything else, and bad values:
             check_interval(self.name, "lr", lr, 0, math.inf, "left")   # say which and when
         except (ValueError, TypeError) as err:
             raise _at_step(err, state) from None
         if np.ndim(lr) == 0:
-            return float(lr) if theta.dtype == np.float64 else per_run(theta, lr)
+            return self._scalar_rate(theta, float(lr))
         self._check_batch(theta, "lr", lr)
         return _cache.pad(theta, lr)
+
+    def _scalar_rate(self, theta: np.ndarray, lr: float) -> Any:
+        """One learning rate for every run: as is, or one per run when other hyperparameters are (B,)."""
+        if self._runs:
+            return _cache.pad(theta, np.full(self._runs, lr))
+        return lr if theta.dtype == np.float64 else per_run(theta, lr)
 
     def _resolve_scheduled(self, theta: np.ndarray, state: Any) -> dict:
         """The scheduled hyperparameters (``momentum``, ``beta1``) at ``state.count``, each checked.
