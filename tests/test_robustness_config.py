@@ -8,11 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lrlessons as ll
-
-try:
-    from lrlessons.frameworks.od_api.text_format import parse_text_format
-except ImportError:  # the layout before issue 14 (for checking that these tests fail there)
-    from lrlessons.config import parse_text_format
+from lrlessons.frameworks.od_api.text_format import parse_text_format
 
 create_learning_rate = ll.create_learning_rate
 

@@ -23,11 +23,7 @@ from hypothesis import strategies as st
 import lrlessons as ll
 from lrlessons import exercises, frameworks, problems
 from lrlessons import optimizers as O
-
-try:
-    from lrlessons.training import load_checkpoint, save_checkpoint
-except ImportError:  # pragma: no cover - the layout before the training package
-    from lrlessons.run import load_checkpoint, save_checkpoint
+from lrlessons.training import load_checkpoint, save_checkpoint
 
 QUICK = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

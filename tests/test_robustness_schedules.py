@@ -7,16 +7,9 @@ import pytest
 
 import lrlessons.schedules as S
 from lrlessons import optimizers, problems
+from lrlessons.training.search import lr_range_test
 
 INF, NAN = float("inf"), float("nan")
-
-
-def _lr_range_test():
-    try:
-        from lrlessons.training.search import lr_range_test
-    except ImportError:  # the layout before issue 14
-        from lrlessons.search import lr_range_test
-    return lr_range_test
 
 
 # ----- class 4: non-finite values ------------------------------------------------------
@@ -44,7 +37,7 @@ def test_infinite_hyperparameters_are_refused(make, name):
 ])
 def test_lr_range_test_messages(kwargs, match):
     with pytest.raises(ValueError, match=match) as e:
-        _lr_range_test()(optimizers.sgd, problems.quadratic(), **kwargs)
+        lr_range_test(optimizers.sgd, problems.quadratic(), **kwargs)
     assert "(inf, inf)" not in str(e.value)
 
 

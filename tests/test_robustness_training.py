@@ -11,11 +11,7 @@ import pytest
 import lrlessons as ll
 from lrlessons import optimizers as O
 from lrlessons import problems
-
-try:                                                   # (where the checkpoint functions live)
-    from lrlessons.training import load_checkpoint, save_checkpoint
-except ImportError:  # pragma: no cover - the layout before the training package
-    from lrlessons.run import load_checkpoint, save_checkpoint
+from lrlessons.training import load_checkpoint, save_checkpoint
 
 
 class Custom:

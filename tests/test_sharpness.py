@@ -65,6 +65,9 @@ def test_power_iteration_batched_equals_separate_runs():
     batched = S.power_iteration(matvec, (3, 2), iters=200).value
     assert np.allclose(batched, [4.0, 2.5, 3.0], atol=1e-8)
     assert batched.shape == (3,)
+    for i, A in enumerate(mats):
+        alone = S.power_iteration(lambda v, A=A: v @ A, (2,), iters=200).value
+        np.testing.assert_allclose(batched[i], alone, rtol=1e-14)
 
 
 def test_power_iteration_is_reproducible_with_its_seed():

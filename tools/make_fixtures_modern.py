@@ -115,6 +115,10 @@ from pathlib import Path
 
 import numpy as np
 
+# The quadratic, Rosenbrock and the 5-D sequence's recipe are make_fixtures_optimizers.py's (this
+# script runs from tools/, where that module is importable; importing it only builds numpy arrays).
+from make_fixtures_optimizers import QUAD_A, QUAD_C, make_sequence, quad_grad, rosen_grad
+
 STEPS_VEC = 200
 STEPS_MAT = 100
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,34 +130,6 @@ FRAMEWORKS = ("pytorch", "schedulefree", "keras", "optax")
 # --------------------------------------------------------------------------------------------
 # problems
 # --------------------------------------------------------------------------------------------
-def _rotation(deg):
-    a = np.deg2rad(deg)
-    return np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-
-
-_R = _rotation(30.0)
-QUAD_A = _R @ np.diag([1.0, 50.0]) @ _R.T
-QUAD_C = np.array([0.5, -0.25])
-
-
-def quad_grad(theta):
-    return QUAD_A @ (theta - QUAD_C)
-
-
-def rosen_grad(theta):
-    x, y = theta
-    return np.array([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)])
-
-
-def make_sequence():
-    rng = np.random.default_rng(20260515)
-    scale = np.array([1.0, 0.1, 3.0, 1e-7, 0.5])
-    g = (rng.normal(size=(STEPS_VEC, 5)) + np.array([0.3, -0.2, 0.1, 0.5, 0.0])) * scale
-    g[0] = rng.normal(size=5) * 1e-9
-    g[5] = g[5] * 50.0
-    return g
-
-
 def _orth(rng, n):
     q, r = np.linalg.qr(rng.normal(size=(n, n)))
     return q * np.sign(np.diag(r))
@@ -186,7 +162,7 @@ def make_matrix_problems():
             "s43": s43, "s35": s35, "ws43": ws43, "ws35": ws35}
 
 
-SEQUENCE = make_sequence()
+SEQUENCE = make_sequence(STEPS_VEC, seed=20260515)
 MAT = make_matrix_problems()
 
 

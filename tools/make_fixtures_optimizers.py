@@ -122,10 +122,11 @@ def rosen_grad(theta):
     return np.array([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)])
 
 
-def make_sequence():
-    rng = np.random.default_rng(20261126)
+def make_sequence(steps=STEPS, seed=20261126):
+    """``steps`` seeded 5-D gradients (also the modern fixtures' ``sequence``, with their own seed)."""
+    rng = np.random.default_rng(seed)
     scale = np.array([1.0, 0.1, 3.0, 1e-7, 0.5])
-    g = (rng.normal(size=(STEPS, 5)) + np.array([0.3, -0.2, 0.1, 0.5, 0.0])) * scale
+    g = (rng.normal(size=(steps, 5)) + np.array([0.3, -0.2, 0.1, 0.5, 0.0])) * scale
     g[0] = rng.normal(size=5) * 1e-9          # first update: tiny gradients (ε placement)
     g[5] = g[5] * 50.0                        # one large update (AMSGrad, Adamax)
     return g
