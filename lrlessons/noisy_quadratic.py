@@ -97,7 +97,7 @@ class NoisyQuadratic:
 
     @property
     def eigenvalues(self) -> tuple:
-        """``(mu, L)`` = ``(h_min, h_max)``, for the formulas of :mod:`lrlessons.theory`."""
+        """``(lam_min, L)`` = ``(h_min, h_max)``, for the formulas of :mod:`lrlessons.theory`."""
         return float(self.h_min), float(self.h_max)
 
     @property

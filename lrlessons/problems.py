@@ -198,7 +198,7 @@ class Quadratic(Problem):
 
     For ``dim == 2``, :math:`A = R(\phi)\,\mathrm{diag}(\mu, L)\,R(\phi)^T` with ``angle`` φ
     (radians) rotating the valley; for ``dim > 2`` the eigenvalues are geometrically spaced
-    from μ to L on the coordinate axes. ``eigenvalues`` returns ``(mu, L)`` for the formulas
+    from μ to L on the coordinate axes. ``eigenvalues`` returns ``(lam_min, L)`` = (μ, L) for the formulas
     of :mod:`lrlessons.theory`.
     """
 

@@ -61,6 +61,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .._checks import check_interval
+
 __all__ = [
     "Case", "Mistake", "mistake", "Exercise", "CaseResult", "CheckResult", "Description",
     "check", "describe", "close", "normal", "uniform", "run_with_time_limit", "TimeLimitExceeded",
@@ -664,8 +666,6 @@ def check(ex: Exercise, fn: Callable, timeout: float | None = DEFAULT_TIMEOUT) -
     of time the remaining cases are not run.
     """
     if timeout is not None:
-        from .._checks import check_interval
-
         check_interval("exercises.check", "timeout", timeout, 0, None, "neither")
         timeout = float(timeout)
     if not callable(fn):

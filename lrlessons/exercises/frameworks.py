@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..frameworks import tf1
+from .adam import moments
 from .engine import Case, Exercise, mistake, normal, uniform
 
 __all__ = ["TF_ADAM_STEP"]
@@ -70,13 +71,8 @@ def cases():
 
 
 # =======================================================================================
-# tf_adam_step: the usual mistakes
+# tf_adam_step: the usual mistakes (adam.moments gives m_t and v_t right: they go wrong after them)
 # =======================================================================================
-def moments(grad, m, v, beta1, beta2):
-    """m_t and v_t, right: most mistakes below go wrong only after them."""
-    return beta1 * m + (1 - beta1) * grad, beta2 * v + (1 - beta2) * grad**2
-
-
 @mistake("algorithm_1", line="delta",
          title="this is Algorithm 1 (PyTorch, optax): ε added to the bias-corrected sqrt(v_hat), "
                "not ε-hat added to the uncorrected sqrt(v)",

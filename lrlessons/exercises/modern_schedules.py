@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import schedules
 from ..averaging import polyak_average
 from .engine import Case, Exercise, mistake
 
@@ -134,8 +135,6 @@ TAIL_AVERAGE = Exercise(
 # =======================================================================================
 def wsd_reference(step, peak_lr, total_steps, decay_steps, final_lr):
     """The library's ``schedules.wsd(..., warmup_steps=0, decay_shape="1-sqrt")`` at ``step``."""
-    from .. import schedules
-
     return schedules.wsd(peak_lr, total_steps, 0, decay_steps, final_lr, decay_shape="1-sqrt")(step)
 
 

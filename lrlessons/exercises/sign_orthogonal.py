@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import optimizers
+from ..optimizers.muon import newton_schulz
 from .engine import Case, Exercise, mistake, normal
 
 __all__ = ["LION_STEP", "NEWTON_SCHULZ"]
@@ -167,8 +168,6 @@ QUINTIC, CUBIC = (3.4445, -4.775, 2.0315), (1.5, -0.5, 0.0)
 
 def newton_schulz_reference(G, coefficients, steps):
     """The library's :func:`lrlessons.optimizers.muon.newton_schulz` (float64, ε = 1e-7 clamped)."""
-    from ..optimizers.muon import newton_schulz
-
     return newton_schulz(G, coefficients, steps=steps, eps=1e-7)
 
 

@@ -9,9 +9,9 @@ twice (``torch.optim.lr_scheduler.MultiStepLR`` counts the milestones with ``Cou
 ``t`` (``step``) counts the updates already applied, so the update with index
 :math:`t = m` already uses the cut rate. TF1's ``piecewise_constant`` and Keras'
 ``PiecewiseConstantDecay`` keep the old value *at* a boundary and change one step later: the
-mistake ``tf_boundary`` below. The reference is the library's step function
-:func:`lrlessons.schedules.piecewise_constant` with PyTorch's boundary convention
-(``closed="left"``), which is how :func:`lrlessons.frameworks.pytorch.MultiStepLR` is built.
+mistake ``tf_boundary`` below. The reference is the library's
+:func:`lrlessons.frameworks.pytorch.MultiStepLR` (a :func:`lrlessons.schedules.piecewise_constant`
+with PyTorch's boundary convention, ``closed="left"``).
 
 >>> from lrlessons.exercises.engine import check
 >>> def one_step_late(step, learning_rate, milestones, gamma):
@@ -25,17 +25,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import schedules
+from ..frameworks import pytorch
 from .engine import Case, Exercise, mistake
 
 __all__ = ["MULTISTEP_LR"]
 
 
 def multistep_lr_reference(step, learning_rate, milestones, gamma):
-    """The library's step function at ``step``: one cut per listed milestone, changing AT it."""
-    bounds, repeats = np.unique(np.asarray(milestones, dtype=int), return_counts=True)
-    values = learning_rate * gamma ** np.concatenate([[0], np.cumsum(repeats)])
-    return schedules.piecewise_constant(bounds.tolist(), values, closed="left")(step)
+    """The library's PyTorch ``MultiStepLR`` at ``step``: one cut per listed milestone, changing AT it."""
+    return pytorch.MultiStepLR(learning_rate, milestones, gamma)(step)
 
 
 def multistep_lr_cases():
