@@ -189,6 +189,18 @@ def test_slider_redraw_is_fast(app):
     assert (time.perf_counter() - t) / 5 < 0.1
 
 
+def test_a_slider_move_runs_the_expected_loss_recursion_once(app, monkeypatch):
+    from lrlessons import noisy_quadratic
+    calls = []
+    real = noisy_quadratic.expected_loss
+    monkeypatch.setattr(noisy_quadratic, "expected_loss", lambda *a, **k: calls.append(1) or real(*a, **k))
+    app.cooldown.value = 0.3
+    assert app.last_error is None, app.message.value
+    assert len(calls) == 1                         # curves and the summary share one computation
+    assert "WSD / cosine" in app.result_html.value
+    app.cooldown.value = 0.2
+
+
 def test_static_figure_and_bad_arguments(app):
     from lrlessons import widgets
     fig = app.static_figure()

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 ipywidgets = pytest.importorskip("ipywidgets")
 
 from lrlessons import optimizers, problems, run, widgets  # noqa: E402
-from lrlessons.widgets.base import fmt_vec, parse_vec  # noqa: E402
+from lrlessons.widgets.base import DEFAULT_LR, fmt_vec, parse_vec  # noqa: E402
 from lrlessons.widgets.diff import FRAMEWORK_OPTIMIZERS  # noqa: E402
 
 
@@ -424,6 +424,20 @@ def test_framework_diff_momentum_paths_agree_at_constant_lr(fwdiff):
     ref = app.runs["PyTorch"].theta
     for label in ("TF1", "Keras", "optax"):
         np.testing.assert_allclose(app.runs[label].theta, ref, rtol=1e-9, atol=1e-12)
+
+
+def test_framework_diff_a_menu_change_runs_the_frameworks_once(fwdiff, monkeypatch):
+    app = fwdiff
+    app.menu.value = "adam"
+    calls = []
+    real = app.compute
+    monkeypatch.setattr(app, "compute", lambda: calls.append(1) or real())
+    for name in ("sgd", "adam", "adafactor"):
+        calls.clear()
+        app.menu.value = name                          # a new default lr (sgd, adam) or the same one (adafactor)
+        assert app.last_error is None, app.message.value
+        assert len(calls) == 1, name
+        assert app.lr.value == DEFAULT_LR.get(name, 0.01)
 
 
 def test_framework_diff_every_name_and_lr_extreme(fwdiff):

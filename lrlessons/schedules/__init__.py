@@ -15,7 +15,8 @@ Every schedule's formula is one public function written once, ``s.formula``; ``p
 shows its code. Its ``repr`` shows its arguments, so a notebook can print it and nbval
 compares the same text every run. The modules: :mod:`~lrlessons.schedules.base` (the
 :class:`Schedule` class), :mod:`~lrlessons.schedules.decay`, :mod:`~lrlessons.schedules.cosine`,
-:mod:`~lrlessons.schedules.cyclical`, :mod:`~lrlessons.schedules.compose`.
+:mod:`~lrlessons.schedules.cyclical`, :mod:`~lrlessons.schedules.compose`,
+:mod:`~lrlessons.schedules.wsd`.
 
 Where the frameworks disagree about the "same" schedule, a documented keyword chooses, and
 ``lrlessons.frameworks`` only picks its value:

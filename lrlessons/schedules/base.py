@@ -33,7 +33,6 @@ True
 from __future__ import annotations
 
 import functools
-import functools
 import inspect
 import re
 from dataclasses import FrozenInstanceError
@@ -45,7 +44,7 @@ from .._batch import batch_shape, leading
 from .. import _checks
 from .._checks import check_finite
 
-__all__ = ["Schedule", "check_steps", "hyperparameter", "evaluate", "check_interval", "times", "speaks_as"]
+__all__ = ["Schedule", "check_steps", "hyperparameter", "evaluate", "times", "speaks_as"]
 
 #: Parameters of framework wrappers that are not numeric hyperparameters (checked by their own code).
 _NOT_NUMERIC = {"name", "mode", "scale_mode", "anneal_strategy", "interpolate_type", "staircase", "cycle",
@@ -123,17 +122,6 @@ def speaks_as(owner: str, rename: dict[str, str] | None = None, scalar: tuple[st
         return wrapper
 
     return decorate
-
-
-def check_interval(owner: str, name: str, value: Any, low, high, closed: str = "both") -> None:
-    """``lrlessons._checks.check_interval``, which refuses ±inf and NaN (an unbounded end is open).
-
-    >>> check_interval("linear", "learning_rate", float("inf"), 0, None, "left")
-    Traceback (most recent call last):
-    ...
-    ValueError: The 'learning_rate' parameter of linear must be finite and in [0, inf). Got inf instead.
-    """
-    _checks.check_interval(owner, name, value, low, high, closed)
 
 
 def times(a: Any, b: Any) -> np.ndarray:

@@ -18,8 +18,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._checks import check_integer, is_number
-from .base import Schedule, check_interval
+from .._checks import check_integer, check_interval, is_number
+from .base import Schedule
 from .decay import constant
 
 __all__ = [

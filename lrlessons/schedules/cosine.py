@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_bool
-from .base import Schedule, check_interval, times
+from .._checks import check_bool, check_interval
+from .base import Schedule, times
 
 __all__ = [
     "cosine_decay", "cosine_decay_restarts", "linear_cosine_decay",

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_bool, check_choice, check_integer
-from .base import Schedule, check_interval
+from .._checks import check_bool, check_choice, check_integer, check_interval
+from .base import Schedule
 from .decay import MAX_STEP
 
 __all__ = [

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_bool, check_choice, check_finite, check_integer
-from .base import Schedule, check_interval, times
+from .._checks import check_bool, check_choice, check_finite, check_integer, check_interval
+from .base import Schedule, times
 
 __all__ = [
     "constant", "linear", "exponential_decay", "natural_exp_decay", "inverse_time_decay", "polynomial_decay",

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_choice
-from .base import Schedule, check_interval
+from .._checks import check_choice, check_interval
+from .base import Schedule
 
 __all__ = ["wsd", "WSD", "wsd_formula", "DECAY_SHAPES"]
 

@@ -246,10 +246,8 @@ def lr_range_test(factory: Callable, problem, start_lr: float = 1e-7, end_lr: fl
     >>> res
     RangeTestResult(heuristic: valley ≈ 0.0013, minimum/10 ≈ 0.39, steepest ≈ 0.51, range ≈ [0.055, 3.9], 100 steps)
     """
-    from ..schedules.base import check_interval as _finite_interval  # refuses ±inf too
-
-    _finite_interval("lr_range_test", "start_lr", start_lr, 0, None, "neither")
-    _finite_interval("lr_range_test", "end_lr", end_lr, 0, None, "neither")
+    check_interval("lr_range_test", "start_lr", start_lr, 0, None, "neither")
+    check_interval("lr_range_test", "end_lr", end_lr, 0, None, "neither")
     if not end_lr > start_lr:
         raise ValueError(
             f"The 'end_lr' parameter of lr_range_test must be greater than 'start_lr' ({start_lr!r}). "
@@ -257,7 +255,7 @@ def lr_range_test(factory: Callable, problem, start_lr: float = 1e-7, end_lr: fl
         )
     check_integer("lr_range_test", "steps", steps, 2, None)
     check_interval("lr_range_test", "smooth", smooth, 0, 1, "left")
-    _finite_interval("lr_range_test", "diverge_factor", diverge_factor, 1, None, "neither")
+    check_interval("lr_range_test", "diverge_factor", diverge_factor, 1, None, "neither")
     steps = int(steps)
     lrs_all = start_lr * (end_lr / start_lr) ** (np.arange(steps) / (steps - 1))
     traj = run(factory(lr=start_lr, **dict(fixed or {})), problem, steps, theta0=theta0,

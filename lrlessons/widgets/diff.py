@@ -93,8 +93,10 @@ class FrameworkDiff(App):
         self.guarded(self.reset_view)()
 
     def _name_changed(self) -> None:
-        self.lr.value = DEFAULT_LR.get(self.menu.value, 0.01)   # triggers update when it changes
-        self.update()
+        renders = self.renders
+        self.lr.value = DEFAULT_LR.get(self.menu.value, 0.01)   # a new value: its observer runs update
+        if self.renders == renders:                              # (the same value, or that update failed)
+            self.update()
 
     def _problem_changed(self) -> None:
         v = self.problem_menu.value

@@ -9,8 +9,8 @@ import ipywidgets as W
 import numpy as np
 
 from .. import training, viz
-from .base import (App, DEFAULT_LR, accepted, contour_background, factory_controls, fmt_vec, for_points, html_table,
-                   optimizer_factories, resolve_problem, short_name, surface_names)
+from .base import (App, DEFAULT_LR, accepted, contour_background, drawable, factory_controls, fmt_vec, for_points,
+                   html_table, optimizer_factories, resolve_problem, short_name, surface_names)
 
 __all__ = ["EquationStepper"]
 
@@ -212,7 +212,7 @@ class EquationStepper(App):
         if getattr(self, "_figure_problem", None) is not self.problem:
             self._build_figure()
         run = self.run
-        pts, _ = viz.clip_path(self.theta, self.problem.bounds) if run.diverged_at is not None else (self.theta, False)
+        pts, _ = drawable(self.theta, self.problem.bounds, run.diverged_at)
         self.whole.set_data(pts[:, 0], pts[:, 1])
         fmin = getattr(self.problem, "minimum_loss", None) or 0.0
         y = np.maximum(self.loss - fmin, 1e-16)
@@ -260,9 +260,7 @@ class EquationStepper(App):
         t = self.t
         run, theta = self.run, self.theta
         k = min(t, len(theta) - 1)
-        trail = theta[: k + 1]
-        if run.diverged_at is not None:
-            trail = viz.clip_path(trail, self.problem.bounds)[0]
+        trail, _ = drawable(theta[: k + 1], self.problem.bounds, run.diverged_at)
         self.trail.set_data(trail[:, 0], trail[:, 1])
         self.point.set_data(theta[k : k + 1, 0], theta[k : k + 1, 1])
         self.loss_point.set_data([k], [self._loss_y[k]])

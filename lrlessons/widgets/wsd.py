@@ -66,7 +66,11 @@ class WSDExplorer(App):
         return {name: (rates[i], losses[i]) for i, name in enumerate(made)}
 
     def summary(self, cooldown: float, shape: str, peak_lr: float) -> str:
-        c = self.curves(cooldown, shape, peak_lr)
+        """The final expected losses of :meth:`curves` and how much of cosine's gain WSD gets."""
+        return self._summary(self.curves(cooldown, shape, peak_lr))
+
+    @staticmethod
+    def _summary(c: dict) -> str:
         w, cos, const = (c[k][1][-1] for k in ("wsd", "cosine", "constant"))
         share = np.log(const / w) / np.log(const / cos) if const > cos > 0 else float("nan")
         return (f"final expected loss: WSD <code>{w:.3g}</code>, cosine <code>{cos:.3g}</code>, constant "
@@ -100,11 +104,12 @@ class WSDExplorer(App):
     def update(self) -> None:
         cooldown, shape, peak = float(self.cooldown.value), str(self.shape.value), float(self.peak.value)
         t = np.arange(self.steps)
-        for name, (rate, loss) in self.curves(cooldown, shape, peak).items():
+        c = self.curves(cooldown, shape, peak)                  # (the slider move's one recursion)
+        for name, (rate, loss) in c.items():
             lr_line, loss_line = self.lines[name]
             lr_line.set_data(t, rate)
             loss_line.set_data(np.arange(loss.size), loss)
-        self.result_html.value = self.summary(cooldown, shape, peak)
+        self.result_html.value = self._summary(c)
         self.blit()
 
     def static_figure(self):
