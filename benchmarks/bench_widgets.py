@@ -18,6 +18,8 @@ Cases
   Target: < 30 ms median.
 * schedule explorer: an argument slider; sweep explorer: choosing a cell; framework diff:
   the lr slider (4 frameworks x 200 steps); range test: the number of steps.
+* lessons 10-14's explorers (WSD, edge of stability, batch size, Newton-Schulz, update ratios):
+  one slider each, against re-drawing the widget's static figure.
 
 Frames are JPEG by default (``App.image_format``); the race and stepper are also timed with
 PNG frames. Run: ``python benchmarks/bench_widgets.py [--repeats N]``. Prints median and p90
@@ -173,6 +175,43 @@ def range_cases():
     return app, {"range test: steps slider": move, "range test: baseline re-plot": baseline}
 
 
+def _lesson_cases(label, box, control, values):
+    """A lesson 10-14 explorer: one control cycled over ``values``; the baseline re-draws the
+    widget's static figure from scratch and encodes it as PNG (what a naive re-plot costs)."""
+    app = box.app
+    cycle = itertools.cycle(values)
+
+    def move():
+        getattr(app, control).value = next(cycle)
+
+    def baseline():
+        _savefig_png(app.static_figure())
+
+    return app, {f"{label}: {control} slider": move, f"{label}: baseline re-plot": baseline}
+
+
+def wsd_cases():
+    return _lesson_cases("WSD explorer (10)", widgets.wsd_explorer(), "cooldown", [0.05, 0.1, 0.2, 0.3, 0.5])
+
+
+def edge_cases():
+    box = widgets.edge_of_stability()
+    return _lesson_cases("edge of stability (11)", box, "lr_slider", list(box.app.lr_slider.options))
+
+
+def batch_size_cases():
+    return _lesson_cases("batch-size explorer (12)", widgets.batch_size_explorer(), "batch", [0, 2, 4, 6, 8])
+
+
+def newton_schulz_cases():
+    return _lesson_cases("Newton-Schulz stepper (13)", widgets.newton_schulz_stepper(), "steps", [0, 1, 2, 3, 5, 8])
+
+
+def width_cases():
+    # lr only: the first visit to a new width computes its ratios (55 ms at 512, 164 ms at 1024)
+    return _lesson_cases("update ratios (14)", widgets.update_ratios(), "lr", [1e-3, 3e-3, 1e-2, 3e-2, 0.1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeats", type=int, default=21, help="timed interactions per case (default 21)")
@@ -184,7 +223,8 @@ def main() -> None:
     rows = []
     summary = {}
     cpu = {}
-    for make in (race_cases, stepper_cases, schedule_cases, sweep_cases, framework_cases, range_cases):
+    for make in (race_cases, stepper_cases, schedule_cases, sweep_cases, framework_cases, range_cases,
+                 wsd_cases, edge_cases, batch_size_cases, newton_schulz_cases, width_cases):
         app, cases = make()
         assert app.last_error is None, app.message.value
         fmts = ("jpeg", "png") if make in (race_cases, stepper_cases) else ("jpeg",)

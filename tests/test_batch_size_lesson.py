@@ -69,13 +69,13 @@ def test_every_control_at_its_extremes(app):
     app.menu.value = "sgd"
 
 
-def test_slider_redraw_is_fast(app):
-    import time
+def test_each_slider_move_redraws_once(app):
+    # (speed is measured by benchmarks/bench_widgets.py; tests never assert on time)
     app.batch.value = 0
-    t = time.perf_counter()
     for v in (8, 0, 8, 0, 4):
+        before = app.renders
         app.batch.value = v
-    assert (time.perf_counter() - t) / 5 < 0.1
+        assert app.renders == before + 1
 
 
 def test_static_figure_and_bad_optimizer(app):

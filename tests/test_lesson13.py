@@ -3,7 +3,6 @@ widget (headless, every control at its extremes) and the sign/orthogonal exercis
 
 from __future__ import annotations
 
-import time
 
 import ml_dtypes
 import numpy as np
@@ -127,12 +126,11 @@ def test_stepper_bfloat16_is_pytorch_muons_iteration(stepper):
     np.testing.assert_allclose(stepper.state()["sk"], np.linalg.svd(expected, compute_uv=False), rtol=1e-12)
 
 
-def test_stepper_moves_are_fast_and_redraw_the_frame(stepper):
+def test_a_stepper_move_redraws_the_frame_once(stepper):
+    # (speed is measured by benchmarks/bench_widgets.py; tests never assert on time)
     before = stepper.renders
     frame = stepper.image.value
-    start = time.perf_counter()
     stepper.steps.value = 2
-    assert time.perf_counter() - start < 0.1
     assert stepper.renders == before + 1 and stepper.image.value != frame
 
 

@@ -181,12 +181,12 @@ def test_every_control_at_its_extremes(app):
     app.cooldown.value, app.shape.value, app.peak.value = 0.2, "1-sqrt", 1.0
 
 
-def test_slider_redraw_is_fast(app):
-    import time
-    t = time.perf_counter()
+def test_each_slider_move_redraws_once(app):
+    # (speed is measured by benchmarks/bench_widgets.py; tests never assert on time)
     for v in (0.05, 0.5, 0.1, 0.3, 0.2):
+        before = app.renders
         app.cooldown.value = v
-    assert (time.perf_counter() - t) / 5 < 0.1
+        assert app.renders == before + 1
 
 
 def test_a_slider_move_runs_the_expected_loss_recursion_once(app, monkeypatch):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -45,14 +44,15 @@ def test_curves_show_the_edge_and_the_warmup_threshold(box):
     assert limit_w[0] == 1e3 and abs(limit_w[-1] - 1.0) < 1e-12            # 2/η_t: capped at t = 0, then 2/η
 
 
-def test_slider_move_is_fast(box):
+def test_each_slider_move_redraws_once(box):
+    # (speed is measured by benchmarks/bench_widgets.py; tests never assert on time)
     app = box.app
-    times = []
-    for lr in app.lr_slider.options * 2:
-        t0 = time.perf_counter()
+    for lr in app.lr_slider.options[::-1]:
+        if lr == app.lr_slider.value:
+            continue
+        before = app.renders
         app.lr_slider.value = lr
-        times.append(time.perf_counter() - t0)
-    assert np.median(times) < 0.1
+        assert app.renders == before + 1
 
 
 def test_static_figure_has_both_runs(box):
