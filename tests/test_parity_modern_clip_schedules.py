@@ -509,3 +509,25 @@ def test_a_clipped_optimizer_shows_the_clip_and_then_the_wrapped_update():
              if line.startswith("def ")]
     assert names == ["clip_norm_threshold", "update"]
     assert O.clip_by_value(O.adam(lr=0.1), 0.5).parts[1:] == O.adam(lr=0.1).parts
+
+
+def test_recursive_torch_schedules_read_step_by_step_are_linear_and_exact():
+    # A run reads a schedule one step at a time; a recursion rebuilt from epoch 0 at every step
+    # would call lr_lambda T(T+1)/2 times. The table is built once and extended instead.
+    from lrlessons.frameworks import pytorch
+
+    calls = []
+
+    def lam(epoch):
+        calls.append(epoch)
+        return 0.999 if epoch % 3 else 0.9
+
+    per_step = pytorch.MultiplicativeLR(0.1, lr_lambda=lam)
+    values = [float(per_step(k)) for k in range(1000)]
+    assert len(calls) < 3 * 1000
+    fresh = pytorch.MultiplicativeLR(0.1, lr_lambda=lambda e: 0.999 if e % 3 else 0.9)(np.arange(1000))
+    np.testing.assert_array_equal(values, fresh)
+    chain = pytorch.ChainedScheduler([pytorch.ConstantLR(0.1, factor=0.5, total_iters=10),
+                                      pytorch.CosineAnnealingLR(0.1, T_max=40)])
+    stepwise = [float(chain(k)) for k in range(300)]
+    np.testing.assert_array_equal(stepwise, pytorch.ChainedScheduler(chain.schedulers)(np.arange(300)))

@@ -557,6 +557,26 @@ def _at_steps(table: list, t: np.ndarray) -> np.ndarray:
     return out if values.ndim == 1 else np.moveaxis(out, -1, 0)
 
 
+class _EpochTable(S.Schedule):
+    """A torch scheduler that is a recursion over epochs, so its value at step t needs every epoch
+    before it. The table is built once and extended (doubling) when a later step is asked for:
+    a training run that reads one step at a time costs O(T) in all, not O(T²). The values are
+    the formula's, bit for bit; the schedule stays a pure function of the step (``lr_lambda``
+    must be one too)."""
+
+    def value(self, t: np.ndarray, step_ndim: int | None = None) -> np.ndarray:
+        if step_ndim is not None and np.ndim(t) > step_ndim and self.batch_shape:
+            return super().value(t, step_ndim)            # (a warmup's per-run steps: no table)
+        n = int(np.max(t, initial=0))
+        table = self.__dict__.get("_table")
+        if table is None or table.shape[-1] <= n:
+            size = max(n + 1, 64, 2 * (0 if table is None else table.shape[-1]))
+            table = super().value(np.arange(size, dtype=np.float64))
+            table.setflags(write=False)
+            object.__setattr__(self, "_table", table)
+        return np.take(table, np.asarray(t).astype(np.int64), axis=-1)
+
+
 def multiplicative_lr_formula(t, lr, lr_lambda):
     """lr_0 = b; lr_e = lr_{e−1} · λ(e) (λ never called at 0), as torch's ``MultiplicativeLR.get_lr``."""
     table = [_per_run(lr)]
@@ -565,7 +585,7 @@ def multiplicative_lr_formula(t, lr, lr_lambda):
     return _at_steps(table, t)
 
 
-class MultiplicativeLR(S.Schedule):
+class MultiplicativeLR(_EpochTable):
     r"""``MultiplicativeLR``: :math:`\mathrm{lr}_e = \mathrm{lr}_{e-1}\,\lambda(e)`, so :math:`b\prod_{i=1}^{e}\lambda(i)`.
 
     ``lr_lambda`` (a function of the epoch, called with a Python ``int``) is never called at
@@ -655,7 +675,7 @@ CHAINABLE = ("ConstantLR", "LinearLR", "ExponentialLR", "StepLR", "MultiStepLR",
              "MultiplicativeLR")
 
 
-class ChainedScheduler(S.Schedule):
+class ChainedScheduler(_EpochTable):
     r"""``ChainedScheduler``: every epoch, each scheduler steps in turn, each on the lr the previous one set.
 
     ``schedulers`` are this module's schedules (``ConstantLR(0.05, ...)``, ``ExponentialLR(0.05, ...)``),
